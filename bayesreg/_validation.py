@@ -1,0 +1,139 @@
+"""Input checking shared by every public entry point.
+
+Every check raises ``ValueError`` or ``TypeError`` with a message that names the
+argument and the problem; nothing is silently dropped or coerced past recognition.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+__all__ = ["check_X_y", "check_X", "check_sigma", "check_sample_weight", "feature_names"]
+
+
+def feature_names(X: Any) -> np.ndarray | None:
+    """Column names of a DataFrame-like ``X`` if they are all strings, else None."""
+    cols = getattr(X, "columns", None)
+    if cols is None:
+        return None
+    names = [c for c in cols]
+    if names and all(isinstance(c, str) for c in names):
+        return np.asarray(names, dtype=object)
+    return None
+
+
+def _as_float_array(value: Any, name: str) -> np.ndarray:
+    cols = getattr(value, "columns", None)
+    dtypes = getattr(value, "dtypes", None)
+    if cols is not None and dtypes is not None:
+        bad = [str(c) for c, dt in zip(cols, dtypes) if not _is_numeric_dtype(dt)]
+        if bad:
+            raise TypeError(f"{name} has non-numeric columns: {', '.join(bad)}")
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # pragma: no cover - exotic containers
+        raise TypeError(f"{name} could not be converted to an array: {exc}") from None
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be numeric, got values of dtype {arr.dtype}") from None
+    if np.iscomplexobj(arr):
+        raise TypeError(f"{name} must be real, got complex values")
+    return np.asarray(arr, dtype=np.float64)
+
+
+def _is_numeric_dtype(dt: Any) -> bool:
+    try:
+        npdt = np.dtype(dt)
+    except TypeError:
+        # pandas extension dtypes (nullable Int64, Float64, boolean)
+        kind = getattr(dt, "kind", "O")
+        return kind in "biuf"
+    return npdt.kind in "biuf"
+
+
+def check_X(X: Any, *, n_features: int | None = None, name: str = "X") -> np.ndarray:
+    """A finite 2-D float64 array with at least one row and one column."""
+    if X is None:
+        raise ValueError(f"{name} is None; expected a 2-D array of shape (n_samples, n_features)")
+    arr = _as_float_array(X, name)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D of shape (n_samples, n_features), got {arr.ndim}-D shape "
+            f"{arr.shape}; reshape a single feature with X.reshape(-1, 1)"
+        )
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty: shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        kind = "NaN" if math.isnan(arr[tuple(bad)]) else "inf"
+        raise ValueError(
+            f"{name} contains {kind} (first at row {bad[0]}, column {bad[1]}); "
+            "remove or impute missing values first"
+        )
+    if n_features is not None and arr.shape[1] != n_features:
+        raise ValueError(f"{name} has {arr.shape[1]} features, but {n_features} were expected")
+    return arr
+
+
+def check_y(y: Any, n_samples: int) -> np.ndarray:
+    if y is None:
+        raise ValueError("y is None; expected a 1-D array of shape (n_samples,)")
+    arr = _as_float_array(y, "y")
+    if arr.ndim != 1:
+        raise ValueError(
+            f"y must be 1-D of shape (n_samples,), got shape {arr.shape}; "
+            "bayesreg fits one target at a time (use y.ravel() for a single column)"
+        )
+    if arr.shape[0] != n_samples:
+        raise ValueError(f"X has {n_samples} rows but y has {arr.shape[0]}: lengths must match")
+    if not np.isfinite(arr).all():
+        i = int(np.flatnonzero(~np.isfinite(arr))[0])
+        kind = "NaN" if math.isnan(arr[i]) else "inf"
+        raise ValueError(f"y contains {kind} (first at index {i})")
+    return arr
+
+
+def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:
+    """None, or a finite, non-negative, not-all-zero 1-D float64 array of length n_samples."""
+    if sample_weight is None:
+        return None
+    sw = _as_float_array(sample_weight, "sample_weight")
+    if sw.ndim == 0:
+        sw = np.full(n_samples, float(sw))
+    if sw.ndim != 1:
+        raise ValueError(f"sample_weight must be 1-D, got shape {sw.shape}")
+    if sw.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight has length {sw.shape[0]} but X has {n_samples} rows"
+        )
+    if not np.isfinite(sw).all():
+        raise ValueError("sample_weight contains NaN or inf")
+    if (sw < 0).any():
+        raise ValueError(f"sample_weight must be >= 0; found {int((sw < 0).sum())} negative")
+    if not (sw > 0).any():
+        raise ValueError("sample_weight is all zero: at least one sample needs weight > 0")
+    return sw
+
+
+def check_X_y(
+    X: Any, y: Any, sample_weight: Any = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Validate a design, a target and optional sample weights together."""
+    Xa = check_X(X)
+    ya = check_y(y, Xa.shape[0])
+    sw = check_sample_weight(sample_weight, Xa.shape[0])
+    return Xa, ya, sw
+
+
+def check_sigma(sigma: Any) -> float:
+    """The noise standard deviation: a finite float > 0."""
+    from bayesreg.priors._base import check_scale
+
+    return check_scale("sigma", sigma)
