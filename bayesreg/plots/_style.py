@@ -1,0 +1,93 @@
+"""Shared look of bayesreg figures: one colour per prior family, paper-style rc settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["color_for", "feature_color", "paper_style", "styled", "new_figure", "EPS_COLOR", "SKLEARN_COLOR", "MAP_COLOR"]
+
+# Okabe-Ito palette (colour-blind safe).
+_FAMILY_COLORS = {
+    "gaussian": "#0072B2",
+    "ridge": "#0072B2",
+    "laplace": "#D55E00",
+    "lasso": "#D55E00",
+    "bayesianlasso": "#CC79A7",
+    "horseshoe": "#009E73",
+    "elasticnet": "#E69F00",
+}
+_CYCLE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+EPS_COLOR = "#999999"
+SKLEARN_COLOR = "#000000"
+MAP_COLOR = "#000000"
+
+_RC = {
+    "figure.dpi": 110,
+    "savefig.dpi": 150,
+    "savefig.bbox": "tight",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "legend.fontsize": 8.5,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.25,
+    "grid.linewidth": 0.6,
+    "lines.linewidth": 1.6,
+}
+
+
+def feature_color(index: int, n: int) -> str:
+    """Colour of feature ``index`` of ``n``: ``tab10`` up to 10 features, else ``viridis``."""
+    import matplotlib as mpl
+
+    if n <= 10:
+        return mpl.colors.to_hex(mpl.colormaps["tab10"](index % 10))
+    return mpl.colors.to_hex(mpl.colormaps["viridis"](index / max(n - 1, 1)))
+
+
+def color_for(name: str, index: int = 0) -> str:
+    """Colour of a prior family (matched on the name, case-insensitive), else the cycle."""
+    key = "".join(ch for ch in str(name).lower() if ch.isalnum())
+    for fam, col in _FAMILY_COLORS.items():
+        if key.startswith(fam) or fam in key:
+            return col
+    return _CYCLE[index % len(_CYCLE)]
+
+
+@contextmanager
+def paper_style() -> Iterator[None]:
+    """Temporarily apply bayesreg's rc settings."""
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(_RC):
+        yield
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, *, panel: tuple[float, float] = (4.2, 3.3), **kw: Any):
+    """Figure and axes array (always 2-D) with ``panel`` inches per panel, constrained layout."""
+    import matplotlib.pyplot as plt
+
+    with paper_style():
+        fig, axes = plt.subplots(
+            nrows, ncols, figsize=(panel[0] * ncols, panel[1] * nrows), squeeze=False,
+            layout="constrained", **kw,
+        )
+    return fig, axes
+
+
+def styled(func):
+    """Decorator: run a plot function inside :func:`paper_style` (rc values are read when
+    artists are created, so the whole function must run inside the context)."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any):
+        with paper_style():
+            return func(*args, **kwargs)
+
+    return wrapper
