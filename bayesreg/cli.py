@@ -1,0 +1,346 @@
+"""The ``bayesreg`` command line.
+
+Subcommands
+-----------
+``bayesreg validate``
+    The MAP-versus-penalty check (:mod:`bayesreg.validate`) on a CSV, Parquet or NPZ
+    file, or on the built-in diabetes data: prints a table, optionally writes it as CSV
+    or JSON, exits 0 when every row agrees within ``--tol`` and 1 otherwise.
+``bayesreg fit``
+    The MAP (or, with ``--mcmc``, the posterior) on a file, saved with
+    :func:`bayesreg.io.save`.
+``bayesreg demo``
+    The demonstration (:func:`bayesreg.demo.run_demo`), what ``make demo`` runs.
+
+Exit codes: 0 success, 1 a validation row disagrees (or the demo is unavailable),
+2 bad input (a missing file, an unknown column, a NaN, a non-numeric column, a bad
+option value), printed as one line ``bayesreg: error: ...`` on stderr, no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+__all__ = ["main", "UsageError", "build_parser"]
+
+PROG = "bayesreg"
+
+
+class UsageError(Exception):
+    """A problem with the command line or the user's input; reported as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors raise :class:`UsageError` instead of printing the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+# ----------------------------------------------------------------- option types
+def _positive_float(text: str) -> float:
+    import math
+
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(v) and v > 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
+    return v
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return v
+
+
+def _jobs(text: str) -> int:
+    if text.strip() == "-1":
+        return -1
+    return _positive_int(text)
+
+
+def _family(text: str) -> str:
+    from bayesreg.validate import parse_family
+
+    try:
+        return parse_family(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _scale(text: str):
+    from bayesreg.validate import parse_scale
+
+    try:
+        return parse_scale(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _split(values: Sequence[str] | None) -> list[str] | None:
+    """Accept both ``--priors a b`` and ``--priors a,b``."""
+    if values is None:
+        return None
+    return [part for v in values for part in v.split(",") if part.strip()]
+
+
+# ----------------------------------------------------------------- the parser
+def _add_data_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("data")
+    g.add_argument(
+        "--data", metavar="FILE", type=Path,
+        help="CSV, Parquet or NPZ file (default: scikit-learn's built-in diabetes data)",
+    )
+    g.add_argument("--target", metavar="COLUMN", help="response column (required with --data for tables)")
+    g.add_argument("--weights", metavar="COLUMN", help="column of sample weights (not a feature)")
+    g.add_argument("--no-intercept", dest="fit_intercept", action="store_false", help="fit without an intercept")
+    g.add_argument(
+        "--sigma", type=_positive_float, default=1.0,
+        help="noise standard deviation σ that turns prior scales into penalties (default 1)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``bayesreg`` argument parser (subcommands ``validate``, ``fit``, ``demo``)."""
+    from bayesreg import __version__
+    from bayesreg.validate import DEFAULT_TOL
+
+    parser = _Parser(
+        prog=PROG,
+        description="Bayesian regression with shrinkage priors: check that MAP estimates "
+        "equal their scikit-learn penalties, fit posteriors, run the demo.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="{validate,fit,demo}")
+    sub.required = True
+
+    v = sub.add_parser(
+        "validate",
+        help="check MAP == scikit-learn penalty over a grid of priors x scales",
+        description="For every prior x scale (x weighting) fit the MAP and the equivalent "
+        "scikit-learn estimator (tol=1e-12), and compare: max |Δcoef| relative to "
+        "1 + max|coef|, zero patterns, KKT residual. Exit 0 when all rows agree within "
+        "--tol, 1 otherwise.",
+    )
+    _add_data_options(v)
+    v.add_argument(
+        "--priors", nargs="+", metavar="PRIOR", type=str, default=None,
+        help="prior families: gaussian (ridge), laplace (lasso), elasticnet "
+        "(default: all three; comma- or space-separated)",
+    )
+    v.add_argument(
+        "--scales", nargs="+", metavar="SCALE", type=str, default=None,
+        help="prior scales (Gaussian sd τ, Laplace b; elastic net B:T or one number for both). "
+        "Default: five scales adapted to the data",
+    )
+    v.add_argument("--tol", type=_positive_float, default=DEFAULT_TOL, help=f"agreement tolerance (default {DEFAULT_TOL:g})")
+    v.add_argument("--out", metavar="FILE", type=Path, help="also write the table to FILE (.csv or .json)")
+    v.add_argument("--jobs", type=_jobs, default=1, metavar="N", help="worker processes (-1: all cores; default 1)")
+    v.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    v.set_defaults(func=_cmd_validate)
+
+    f = sub.add_parser(
+        "fit",
+        help="fit the MAP (or the posterior with --mcmc) on a file and save it",
+        description="Fit a prior's MAP on a data file (and, with --mcmc, sample its "
+        "posterior), print the coefficients and save the model to --out with "
+        "bayesreg.io.save (model.json, posterior.nc).",
+    )
+    _add_data_options(f)
+    f.add_argument("--prior", type=_family, required=True, help="gaussian (ridge), laplace (lasso) or elasticnet")
+    f.add_argument(
+        "--scale", type=_scale, required=True,
+        help="prior scale: Gaussian sd τ, Laplace b, elastic net B:T (or one number for both)",
+    )
+    f.add_argument("--mcmc", action="store_true", help="also sample the posterior with PyMC")
+    f.add_argument("--draws", type=_positive_int, default=1000, help="posterior draws per chain (default 1000)")
+    f.add_argument("--tune", type=_positive_int, default=1000, help="tuning steps per chain (default 1000)")
+    f.add_argument("--chains", type=_positive_int, default=4, help="chains (default 4)")
+    f.add_argument("--seed", type=int, default=None, help="random seed of the sampler")
+    f.add_argument("--out", metavar="DIR", type=Path, required=True, help="directory to save the model in")
+    f.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    f.set_defaults(func=_cmd_fit)
+
+    d = sub.add_parser(
+        "demo", help="run the demonstration and write its outputs",
+        description="Run the bayesreg demonstration (what `make demo` runs) and write its "
+        "figures and tables to --out.",
+    )
+    d.add_argument("--out", metavar="DIR", type=Path, default=Path("demo-output"), help="output directory (default demo-output)")
+    d.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bars")
+    d.set_defaults(func=_cmd_demo)
+    return parser
+
+
+# ----------------------------------------------------------------- commands
+def _progress(args: argparse.Namespace) -> bool:
+    return bool(args.progress) and sys.stderr.isatty()
+
+
+def _load(args: argparse.Namespace):
+    from bayesreg.data import DataError, load_dataset
+
+    if args.data is None and args.weights is not None:
+        raise UsageError("--weights needs --data (the built-in diabetes data has no weights column)")
+    try:
+        return load_dataset(args.data, target=args.target, weights=args.weights)
+    except DataError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from bayesreg.validate import make_prior, validate
+
+    ds = _load(args)
+    priors = _split(args.priors) or ["gaussian", "laplace", "elasticnet"]
+    scales = _split(args.scales)
+    try:
+        fams = [_family(p) for p in priors]
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(f"argument --priors: {exc}") from None
+    try:
+        scales = None if scales is None else [_scale(s) for s in scales]
+        for fam in fams:
+            for s in scales or ():
+                make_prior(fam, s)
+    except (argparse.ArgumentTypeError, ValueError) as exc:
+        raise UsageError(f"argument --scales: {exc}") from None
+    out = args.out
+    if out is not None and out.suffix.lower() not in (".csv", ".json"):
+        raise UsageError(f"argument --out: cannot tell the format of {out}; use a .csv or .json name")
+    weights = None if ds.sample_weight is None else {"none": None, ds.weights: ds.sample_weight}
+    table = validate(
+        ds.X, ds.y, fams, scales, sigma=args.sigma, sample_weights=weights,
+        fit_intercept=args.fit_intercept, tol=args.tol, n_jobs=args.jobs,
+        progress=_progress(args), source=ds.source,
+    )
+    print(
+        f"bayesreg validate: {ds.source}, target {ds.target!r}, n={ds.n_samples}, "
+        f"p={ds.n_features}, sigma={args.sigma:g}, tol={args.tol:g}"
+    )
+    print(table.format())
+    if out is not None:
+        try:
+            table.write(out)
+        except OSError as exc:
+            raise UsageError(f"cannot write {out}: {exc.strerror or exc}") from None
+        print(f"wrote {out}")
+    bad = table.failures
+    if not bad:
+        print(f"OK: all {len(table)} rows agree within tol={args.tol:g}")
+        return 0
+    print(f"FAIL: {len(bad)} of {len(table)} rows disagree beyond tol={args.tol:g}:")
+    print(table.format(bad))
+    return 1
+
+
+def _estimator(family: str, scale: Any, sigma: float, fit_intercept: bool):
+    from bayesreg.estimators import ElasticNetMAP, LassoMAP, RidgeMAP
+
+    if family == "elasticnet":
+        b, t = scale if isinstance(scale, tuple) else (scale, scale)
+        return ElasticNetMAP(b, t, sigma=sigma, fit_intercept=fit_intercept)
+    if isinstance(scale, tuple):
+        raise UsageError(f"argument --scale: a {family} prior has one scale, got a B:T pair")
+    cls = RidgeMAP if family == "gaussian" else LassoMAP
+    return cls(scale, sigma=sigma, fit_intercept=fit_intercept)
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from bayesreg import io
+
+    est = _estimator(args.prior, args.scale, args.sigma, args.fit_intercept)
+    if args.mcmc and not hasattr(est, "sample_posterior"):
+        print(f"{PROG}: error: --mcmc needs bayesreg.mcmc, which this install lacks", file=sys.stderr)
+        return 1
+    out = args.out
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / io.MODEL_FILE).exists())):
+        raise UsageError(f"argument --out: {out} exists and is not a bayesreg model directory")
+    ds = _load(args)
+    X = ds.frame()
+    est.fit(X, ds.y, sample_weight=ds.sample_weight)
+    name, params = est.result_.sklearn_params
+    sk = ", ".join(f"{k}={v:.6g}" for k, v in params.items())
+    print(
+        f"bayesreg fit: {ds.source}, target {ds.target!r}, n={ds.n_samples}, p={ds.n_features}, "
+        f"prior {est.result_.prior!r}, sigma={args.sigma:g}"
+    )
+    print(f"MAP = scikit-learn {name}({sk}); KKT residual {est.kkt_residual_:.1e}")
+    names = list(ds.feature_names)
+    rows = [("feature", "MAP coef")] + [(n, f"{c:.6g}") for n, c in zip(names, est.coef_)]
+    rows.append(("(intercept)", f"{est.intercept_:.6g}"))
+    if args.mcmc:
+        est.sample_posterior(
+            X, ds.y, sample_weight=ds.sample_weight, draws=args.draws, tune=args.tune,
+            chains=args.chains, random_seed=args.seed, progressbar=_progress(args),
+        )
+        post = est.posterior_["posterior"]
+        coef = np.asarray(post["coef"]).reshape(-1, ds.n_features)
+        lo, hi = np.quantile(coef, [0.03, 0.97], axis=0)
+        rows[0] = rows[0] + ("posterior mean", "94% interval")
+        for j in range(ds.n_features):
+            rows[j + 1] = rows[j + 1] + (f"{coef[:, j].mean():.6g}", f"[{lo[j]:.4g}, {hi[j]:.4g}]")
+        if "intercept" in post:
+            b = np.asarray(post["intercept"]).ravel()
+            bl, bh = np.quantile(b, [0.03, 0.97])
+            rows[-1] = rows[-1] + (f"{b.mean():.6g}", f"[{bl:.4g}, {bh:.4g}]")
+    width = [max(len(r[i]) for r in rows if i < len(r)) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c.ljust(width[i]) for i, c in enumerate(r)).rstrip())
+    try:
+        io.save(est, out)
+    except OSError as exc:
+        raise UsageError(f"cannot save to {out}: {exc}") from None
+    print(f"saved to {out} (load with bayesreg.io.load({str(out)!r}))")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    try:
+        from bayesreg.demo import run_demo
+    except ImportError as exc:
+        if getattr(exc, "name", None) in ("bayesreg.demo",):
+            print(f"{PROG}: error: the demo is not available in this install (bayesreg.demo is missing)", file=sys.stderr)
+            return 1
+        raise
+    path = run_demo(args.out, progressbar=args.progress and sys.stderr.isatty())
+    print(f"demo outputs written to {path}")
+    return 0
+
+
+# ----------------------------------------------------------------- entry point
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``bayesreg`` command line with ``argv`` (default ``sys.argv[1:]``).
+
+    Returns the exit code: 0 success, 1 a failed check, 2 bad input (one line on
+    stderr, ``bayesreg: error: ...``). ``--help`` and ``--version`` return 0.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(None if argv is None else list(argv))
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"{PROG}: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help / --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
