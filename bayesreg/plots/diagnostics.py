@@ -15,8 +15,11 @@ def _var_names(dt: Any, var_names: Any) -> list[str]:
 
 
 def figure_of(pc: Any) -> Any:
-    """The matplotlib figure behind an arviz-plots ``PlotCollection``."""
-    return pc.viz["figure"].item()
+    """The matplotlib figure behind an arviz-plots ``PlotCollection``, switched to
+    constrained layout so panel titles do not overlap the tick labels above them."""
+    fig = pc.viz["figure"].item()
+    fig.set_layout_engine("constrained")
+    return fig
 
 
 def trace_plot(dt: Any, *, var_names: Any = None, **kwargs: Any) -> Any:

@@ -9,7 +9,7 @@ import numpy as np
 
 from bayesreg.plots._style import MAP_COLOR, color_for, new_figure, styled
 from bayesreg.priors import Prior
-from bayesreg.stats import feature_dim, posterior_coef
+from bayesreg.stats import feature_dim, posterior_coef, prior_density
 
 __all__ = ["prior_posterior_plot"]
 
@@ -82,8 +82,9 @@ def prior_posterior_plot(
             col = color_for(label, i)
             ax.plot(kde.sel(plot_axis="x"), kde.sel(plot_axis="y"), color=col, gid=f"{label}/posterior",
                     label=f"{label} posterior")
-            ax.plot(grid, np.exp(priors[label].logpdf(grid)), color=col, ls="--", lw=1.2,
-                    gid=f"{label}/prior", label=f"{label} prior")
+            d = prior_density(priors[label], max(abs(grid[0]), abs(grid[-1])), n_grid=801)
+            ax.plot(d.x, d.density, color=col, ls="--", lw=1.2, gid=f"{label}/prior", label=f"{label} prior",
+                    drawstyle="default" if d.exact else "steps-mid")
             if maps is not None and label in maps:
                 m = maps[label]
                 coef = np.asarray(getattr(m, "coef", m), dtype=float).ravel()

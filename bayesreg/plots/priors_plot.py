@@ -9,9 +9,16 @@ import numpy as np
 
 from bayesreg.plots._style import EPS_COLOR, color_for, new_figure, styled
 from bayesreg.priors import Prior
-from bayesreg.stats import default_eps, matched_variance_priors, prior_mass_near_zero, prior_sd
+from bayesreg.stats import default_eps, matched_variance_priors, prior_density, prior_mass_near_zero, prior_sd
 
 __all__ = ["priors_plot"]
+
+
+def _has_density(prior: Prior) -> bool:
+    try:
+        return bool(np.isfinite(prior.logpdf(0.0)))
+    except NotImplementedError:
+        return False
 
 
 @styled
@@ -35,7 +42,7 @@ def priors_plot(
     ----------
     priors : mapping of str to Prior, optional
         Label -> prior. Default: :func:`bayesreg.stats.matched_variance_priors` at
-        ``variance`` (Gaussian and Laplace of equal variance).
+        ``variance`` (Gaussian, Laplace and regularised horseshoe of equal variance).
     variance : float, default=1.0
         Common variance of the default priors.
     eps : float, optional
@@ -43,7 +50,10 @@ def priors_plot(
     x_max : float, optional
         Half-width of the plotted range; default 4 prior standard deviations.
     n_grid : int
-        Grid points (odd, so that 0 is on the grid).
+        Grid points (odd, so that 0 is on the grid). Priors without a closed-form
+        density (the horseshoe) are drawn as a Monte Carlo histogram
+        (:func:`bayesreg.stats.prior_density`); the linear panel is cut at 1.15 times the
+        largest closed-form density at 0, so the horseshoe's pole runs off the top.
 
     Returns
     -------
@@ -52,31 +62,33 @@ def priors_plot(
     """
     matched = priors is None
     if matched:
-        priors = matched_variance_priors(variance)
+        priors = matched_variance_priors(variance, horseshoe=True)
     if not priors:
         raise ValueError("priors must contain at least one prior")
     eps = default_eps(priors) if eps is None else float(eps)
     if x_max is None:
         x_max = 4.0 * max(prior_sd(p) for p in priors.values())
-    n_grid = int(n_grid) | 1
-    w = np.linspace(-x_max, x_max, n_grid)
     fig, axes = new_figure(1, 2)
     ax_lin, ax_log = axes[0]
     for i, (label, prior) in enumerate(priors.items()):
-        logp = np.asarray(prior.logpdf(w), dtype=float)
+        d = prior_density(prior, x_max, n_grid=n_grid)
         mass = prior_mass_near_zero(prior, eps)
         col = color_for(label, i)
-        text = f"{label}: P(|w|<ε) = {mass:.3f}"
-        dens = np.exp(logp)
-        finite = np.isfinite(dens)
-        ax_lin.plot(w[finite], dens[finite], color=col, label=text, gid=label)
-        ax_log.plot(w[np.isfinite(logp)], logp[np.isfinite(logp)], color=col, label=text, gid=label)
+        text = f"{label}: P(|w|<ε) = {mass:.3f}" + ("" if d.exact else " (Monte Carlo)")
+        style = {} if d.exact else {"drawstyle": "steps-mid", "lw": 1.2}
+        with np.errstate(divide="ignore"):
+            logp = np.log(d.density)
+        ok = np.isfinite(logp)
+        ax_lin.plot(d.x[ok], d.density[ok], color=col, label=text, gid=label, **style)
+        ax_log.plot(d.x[ok], logp[ok], color=col, label=text, gid=label, **style)
     for ax in (ax_lin, ax_log):
         ax.axvspan(-eps, eps, color=EPS_COLOR, alpha=0.25, lw=0, label=f"±ε, ε = {eps:.3g}")
         ax.set_xlabel("coefficient w")
         ax.set_xlim(-x_max, x_max)
     ax_lin.set_ylabel("density p(w)")
-    ax_lin.set_ylim(bottom=0)
+    ax_lin.set_ylim(0, 1.15 * max(
+        float(np.exp(p.logpdf(0.0))) for p in priors.values() if _has_density(p)
+    ) if any(_has_density(p) for p in priors.values()) else None)
     ax_log.set_ylabel("log density log p(w)")
     ax_lin.set_title("Prior density")
     ax_log.set_title("Log density (= −penalty / σ² + const)")
