@@ -165,8 +165,8 @@ def _summary_rows(
             from bayesreg.stats import posterior_mass_near_zero
 
             da = posteriors[label]["posterior"]["coef"]
-            mean = azs.mean(da, dim=["chain", "draw"]).values
-            sd = azs.std(da, dim=["chain", "draw"]).values
+            mean = azs.mean(da, dim=["chain", "draw"], round_to="none").values
+            sd = azs.std(da, dim=["chain", "draw"], round_to="none").values
             ci = azs.eti(da, prob=0.94)
             lo, hi = ci.sel(ci_bound="lower").values, ci.sel(ci_bound="upper").values
             pz = posterior_mass_near_zero(posteriors[label], eps).values

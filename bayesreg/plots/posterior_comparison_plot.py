@@ -76,7 +76,7 @@ def posterior_comparison_plot(
         col = color_for(label, i)
         outer = azs.eti(da, prob=prob)
         inner = azs.eti(da, prob=inner_prob)
-        med = azs.median(da, dim=["chain", "draw"])
+        med = azs.median(da, dim=["chain", "draw"], round_to="none")
         ax.hlines(y, outer.sel(ci_bound="lower"), outer.sel(ci_bound="upper"), color=col, lw=1.2,
                   gid=f"{label}/interval", label=f"{label}: median, {inner_prob:.0%} / {prob:.0%} intervals")
         ax.hlines(y, inner.sel(ci_bound="lower"), inner.sel(ci_bound="upper"), color=col, lw=3.5,
