@@ -125,13 +125,16 @@ def _fmt(v: Any) -> str:
     if isinstance(v, (bool, np.bool_)):
         return "yes" if v else "NO"
     if isinstance(v, (float, np.floating)):
-        return "nan" if not np.isfinite(v) else f"{v:.4g}"
+        return "nan" if not np.isfinite(v) else f"{v + 0.0:.4g}"  # + 0.0 turns -0.0 into 0
     return str(v)
 
 
 def _markdown(header: list[str], rows: list[list[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(_fmt(v) for v in r) + " |" for r in rows]
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(cell(_fmt(v)) for v in r) + " |" for r in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -244,8 +247,7 @@ def run_demo(
     progressbar : bool
         Show the demo's step bar and the samplers' bars.
     draws, tune, chains : int
-        MCMC settings for the two main posteriors (the path-band posteriors use half the
-        draws and tuning steps).
+        MCMC settings (for the two main posteriors and the path-band posteriors).
     band_points : int
         Number of λ on the Lasso path at which the Laplace posterior is sampled for the
         credible bands (0 for none).
@@ -321,7 +323,7 @@ def run_demo(
     if sample_posterior is not None and band_points > 0:
         lam = stats.path_lambdas(paths["Lasso"])
         idx = np.unique(np.linspace(0, lam.size - 1, band_points + 2).round().astype(int)[1:-1])
-        band_kw = dict(kw, draws=max(draws // 2, 100), tune=max(tune // 2, 100))
+        band_kw = dict(kw)
         band_posts = [
             sample_posterior(X, y, paths["Lasso"].priors[k], sigma=sigma, random_seed=random_seed + 10 + k,
                              **band_kw)
@@ -350,7 +352,9 @@ def run_demo(
         zero = [names[j] for j in np.flatnonzero(lap == 0)][:2]
         big = [names[j] for j in np.argsort(-np.abs(lap))][:2]
         chosen = [n for n in names if n in set(big + zero)] or names[:3]
-        figures["prior_posterior"] = plots.prior_posterior_plot(posteriors, priors, features=chosen, maps=maps)
+        figures["prior_posterior"] = plots.prior_posterior_plot(
+            posteriors, priors, features=chosen, maps=maps, ncols=len(chosen) if len(chosen) <= 4 else 3
+        )
         lap_post = posteriors["Laplace"]
         figures["trace"] = plots.figure_of(plots.trace_plot(lap_post))
         figures["rank"] = plots.figure_of(plots.rank_plot(lap_post))

@@ -60,7 +60,7 @@ def path_plot(
             if band is None:
                 continue
             if band.lam.size == lam.size and np.allclose(band.lam, lam):
-                ax.fill_between(band.lam, band.lower[:, j], band.upper[:, j], color=col, alpha=0.15, lw=0,
+                ax.fill_between(band.lam, band.lower[:, j], band.upper[:, j], color=col, alpha=0.12, lw=0,
                                 gid=f"band/{names[j]}")
             else:
                 mid = 0.5 * (band.lower[:, j] + band.upper[:, j])

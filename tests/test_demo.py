@@ -1,0 +1,134 @@
+"""`make demo` end to end (with fewer draws): every output written, the HTML report shows
+every figure, the tables agree with independent recomputation."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import re
+import shutil
+import subprocess
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from bayesreg import demo  # noqa: E402
+
+MAP_ONLY = [s for s in demo.FIGURES if s not in demo._MCMC_FIGURES]
+HAVE_MCMC = demo._sampler() is not None
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    if not HAVE_MCMC:
+        pytest.skip("bayesreg.sample_posterior is not available")
+    out = tmp_path_factory.mktemp("demo")
+    return demo.run_demo(out, progressbar=False, draws=300, tune=300, chains=2, band_points=2, random_seed=1)
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def embedded_images(page: str) -> dict[str, bytes]:
+    """data-file name -> decoded PNG bytes of every <img> in the report."""
+    pat = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="[^"]*" data-file="([^"]+)"')
+    return {name: base64.b64decode(data) for data, name in pat.findall(page)}
+
+
+def check_report(out, stems):
+    page = (out / "report.html").read_text(encoding="utf-8")
+    imgs = embedded_images(page)
+    assert sorted(imgs) == sorted(f"{s}.png" for s in stems)
+    for stem in stems:
+        png = out / f"{stem}.png"
+        assert png.is_file()
+        # the embedded copy is the file, and it decodes to a real image
+        assert imgs[f"{stem}.png"] == png.read_bytes()
+        with Image.open(io.BytesIO(imgs[f"{stem}.png"])) as im:
+            im.load()
+            assert im.format == "PNG" and im.width > 300 and im.height > 200
+        assert f'id="fig-{stem}"' in page
+    assert "src=\"http" not in page and "href=\"http" not in page  # self-contained
+    return page
+
+
+def test_demo_writes_every_output(demo_dir):
+    expected = [f"{s}.png" for s in demo.FIGURES] + [
+        "summary.csv", "summary.md", "validation.csv", "report.html",
+        "posterior_gaussian.nc", "posterior_laplace.nc",
+    ]
+    for name in expected:
+        assert (demo_dir / name).is_file(), name
+    page = check_report(demo_dir, list(demo.FIGURES))
+    assert "Validation: MAP versus scikit-learn" in page
+
+
+def test_demo_validation_table_agrees(demo_dir):
+    rows = read_csv(demo_dir / "validation.csv")
+    assert len(rows) == 6
+    assert {r["prior"].split("(")[0] for r in rows} == {"Gaussian", "Laplace"}
+    assert all(r["agree"] == "True" for r in rows)
+    assert all(float(r["max|Δcoef| rel"]) < 1e-6 for r in rows)
+
+
+def test_demo_summary_matches_posteriors_and_sklearn(demo_dir):
+    import xarray as xr
+    from sklearn.linear_model import Lasso, Ridge
+
+    rows = read_csv(demo_dir / "summary.csv")
+    assert len(rows) == 20
+    X, y = demo._load_data()
+    sigma, priors = demo._choose_priors(X, y)
+    n = len(y)
+    sk = {"Gaussian": Ridge(alpha=sigma**2 / priors["Gaussian"].scale ** 2).fit(X, y),
+          "Laplace": Lasso(alpha=sigma**2 / (n * priors["Laplace"].scale), tol=1e-12, max_iter=100_000).fit(X, y)}
+    md = (demo_dir / "summary.md").read_text(encoding="utf-8")
+    eps = float(re.search(r"ε = ([0-9.e+-]+)", md).group(1))
+    for label in ("Gaussian", "Laplace"):
+        dt = xr.open_datatree(demo_dir / f"posterior_{label.lower()}.nc")
+        draws = dt["posterior"]["coef"]
+        assert draws.sizes["chain"] == 2 and draws.sizes["draw"] == 300
+        for j, row in enumerate(r for r in rows if r["prior"] == label):
+            assert row["feature"] == str(draws["feature"].values[j]) == X.columns[j]
+            assert float(row["MAP"]) == pytest.approx(sk[label].coef_[j], abs=1e-6)
+            d = draws.isel(feature=j).values.ravel()
+            assert float(row["post. mean"]) == pytest.approx(d.mean(), rel=1e-9, abs=1e-12)
+            # eps was printed with 4 significant digits: allow draws at the boundary
+            p_lo = np.mean(np.abs(d) < eps * (1 - 1e-3))
+            p_hi = np.mean(np.abs(d) < eps * (1 + 1e-3))
+            assert p_lo - 1e-12 <= float(row["P(|b|<eps)"]) <= p_hi + 1e-12
+    # the Laplace MAP has exact zeros; its posterior does not (the Bayesian lasso point)
+    lap = [r for r in rows if r["prior"] == "Laplace"]
+    assert any(float(r["MAP"]) == 0.0 for r in lap)
+    assert all(float(r["post. mean"]) != 0.0 for r in lap)
+
+
+@pytest.mark.skipif(not any(shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome")),
+                    reason="no headless Chromium installed")
+def test_demo_report_screenshot(demo_dir, tmp_path):
+    browser = next(shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b))
+    shot = tmp_path / "report.png"
+    subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
+                    "--window-size=1200,4000", (demo_dir / "report.html").as_uri()],
+                   check=True, timeout=120, capture_output=True)
+    with Image.open(shot) as im:
+        arr = np.asarray(im.convert("L"))
+    assert arr.std() > 5  # not a blank page
+
+
+def test_demo_without_mcmc_degrades_clearly(tmp_path, monkeypatch):
+    monkeypatch.setattr(demo, "_sampler", lambda: None)
+    out = demo.run_demo(tmp_path / "map-only", progressbar=False)
+    page = check_report(out, MAP_ONLY)
+    assert "sample_posterior is not available" in page
+    for stem in demo._MCMC_FIGURES:
+        assert not (out / f"{stem}.png").exists()
+    assert all(r["agree"] == "True" for r in read_csv(out / "validation.csv"))
