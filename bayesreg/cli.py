@@ -141,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     v.add_argument(
         "--scales", nargs="+", metavar="SCALE", type=str, default=None,
-        help="prior scales (Gaussian sd τ, Laplace b; elastic net B:T or one number for both). "
+        help="prior scales: Gaussian sd τ, Laplace b; a pair B:T gives Laplace b=B, Gaussian "
+        "τ=T, elastic net both (one number: b=τ). "
         "Default: five scales adapted to the data",
     )
     v.add_argument("--tol", type=_positive_float, default=DEFAULT_TOL, help=f"agreement tolerance (default {DEFAULT_TOL:g})")
@@ -161,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--prior", type=_family, required=True, help="gaussian (ridge), laplace (lasso) or elasticnet")
     f.add_argument(
         "--scale", type=_scale, required=True,
-        help="prior scale: Gaussian sd τ, Laplace b, elastic net B:T (or one number for both)",
+        help="prior scale: Gaussian sd τ, Laplace b, elastic net B:T (one number: b=τ)",
     )
     f.add_argument("--mcmc", action="store_true", help="also sample the posterior with PyMC")
     f.add_argument("--draws", type=_positive_int, default=1000, help="posterior draws per chain (default 1000)")
@@ -246,15 +247,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _estimator(family: str, scale: Any, sigma: float, fit_intercept: bool):
+    """The preset estimator (RidgeMAP, LassoMAP, ElasticNetMAP) of ``family`` at ``scale``."""
     from bayesreg.estimators import ElasticNetMAP, LassoMAP, RidgeMAP
+    from bayesreg.validate import make_prior
 
+    prior = make_prior(family, scale)
+    kw = dict(sigma=sigma, fit_intercept=fit_intercept)
     if family == "elasticnet":
-        b, t = scale if isinstance(scale, tuple) else (scale, scale)
-        return ElasticNetMAP(b, t, sigma=sigma, fit_intercept=fit_intercept)
-    if isinstance(scale, tuple):
-        raise UsageError(f"argument --scale: a {family} prior has one scale, got a B:T pair")
-    cls = RidgeMAP if family == "gaussian" else LassoMAP
-    return cls(scale, sigma=sigma, fit_intercept=fit_intercept)
+        return ElasticNetMAP(prior.l1_scale, prior.l2_scale, **kw)
+    return (RidgeMAP if family == "gaussian" else LassoMAP)(prior.scale, **kw)
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:

@@ -1,0 +1,386 @@
+"""The ``bayesreg`` command line: exit codes, one-line errors, outputs, the docs' commands.
+
+Most tests call :func:`bayesreg.cli.main` in-process; a few run the installed console
+script to prove it works as a program.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shlex
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Lasso
+
+import bayesreg
+from bayesreg.cli import main
+from bayesreg.io import load
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS = REPO / "docs" / "cli.md"
+SCRIPT = Path(sys.executable).parent / "bayesreg"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A working directory with the CSV files the docs use: my_data.csv, broken.csv."""
+    from sklearn.datasets import load_diabetes
+
+    frame = load_diabetes(as_frame=True).frame.rename(columns={"target": "y"})
+    frame["w"] = np.where(frame["sex"] > 0, 2.0, 1.0)
+    frame.to_csv(tmp_path / "my_data.csv", index=False)
+    broken = frame.copy()
+    broken.loc[17, "bmi"] = np.nan
+    broken.to_csv(tmp_path / "broken.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(argv, capsys):
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(code, out, err, match):
+    assert code == 2
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("bayesreg: error: ")
+    assert "Traceback" not in err and out == ""
+    assert re.search(match, lines[0]), lines[0]
+
+
+# ----------------------------------------------------------------- validate
+def test_validate_builtin_exits_0_within_1e8(tmp_path, capsys):
+    code, out, err = run(["validate", "--no-progress", "--out", str(tmp_path / "t.json")], capsys)
+    assert code == 0, out + err
+    doc = json.loads((tmp_path / "t.json").read_text())
+    assert doc["ok"] and len(doc["rows"]) == 15
+    assert all(r["max_rel_dcoef"] <= 1e-8 and r["zeros_agree"] for r in doc["rows"])
+    assert {r["sklearn"] for r in doc["rows"]} == {"Ridge", "Lasso", "ElasticNet"}
+    assert "OK: all 15 rows agree" in out
+    assert err == ""
+
+
+def test_validate_user_csv_with_weights_and_csv_output(data_dir, capsys):
+    code, out, _ = run(
+        ["validate", "--data", "my_data.csv", "--target", "y", "--weights", "w",
+         "--priors", "lasso,enet", "--scales", "0.05", "0.5", "--out", "t.csv"],
+        capsys,
+    )
+    assert code == 0
+    import csv
+
+    with open("t.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [(r["family"], r["scale"], r["weights"]) for r in rows][:2] == [
+        ("laplace", "0.05", "none"), ("laplace", "0.05", "w")]
+    # weighted Lasso: alpha = sigma^2 / (sum(w) b)
+    w = np.loadtxt("my_data.csv", delimiter=",", skiprows=1)[:, -1]
+    assert float(rows[1]["sklearn_alpha"]) == pytest.approx(1.0 / (w.sum() * 0.05), rel=1e-12)
+    assert all(r["agree"] == "True" for r in rows)
+    assert [r["prior"] for r in rows][-1] == "ElasticNet(l1_scale=0.5, l2_scale=0.5)"
+    assert "OK: all 8 rows agree" in out
+
+
+def test_validate_disagreement_exits_1_and_lists_rows(capsys):
+    code, out, _ = run(["validate", "--priors", "lasso", "--scales", "0.1", "1", "--tol", "1e-300"], capsys)
+    assert code == 1
+    summary, failures = out.split("FAIL: ", 1)
+    assert failures.startswith("2 of 2 rows disagree")
+    assert failures.count("laplace") == 2
+
+
+def test_validate_wrong_conversion_exits_1(monkeypatch, capsys):
+    import bayesreg.convert as convert
+
+    right = convert.to_sklearn
+    monkeypatch.setattr(convert, "to_sklearn", lambda prior, **kw: right(prior, **kw).set_params(alpha=1.5 * right(prior, **kw).alpha))
+    code, out, _ = run(["validate", "--priors", "ridge", "--scales", "1"], capsys)
+    assert code == 1 and "FAIL: 1 of 1" in out
+
+
+def test_validate_jobs_gives_identical_results(tmp_path, capsys):
+    args = ["validate", "--priors", "lasso", "ridge", "--scales", "0.05", "0.5", "--no-progress"]
+    c1, out1, _ = run(args + ["--jobs", "1", "--out", str(tmp_path / "a.json")], capsys)
+    c2, out2, _ = run(args + ["--jobs", "2", "--out", str(tmp_path / "b.json")], capsys)
+    assert c1 == c2 == 0
+    rows1 = json.loads((tmp_path / "a.json").read_text())["rows"]
+    rows2 = json.loads((tmp_path / "b.json").read_text())["rows"]
+    assert rows1 == rows2
+    assert out1.replace("a.json", "") == out2.replace("b.json", "")
+
+
+class _TTY(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_on_a_terminal_only(monkeypatch, capsys):
+    fake = _TTY()
+    monkeypatch.setattr(sys, "stderr", fake)
+    assert main(["validate", "--priors", "lasso", "--scales", "0.1", "1"]) == 0
+    assert "validate: 100%" in fake.getvalue()
+    fake2 = _TTY()
+    monkeypatch.setattr(sys, "stderr", fake2)
+    assert main(["validate", "--priors", "lasso", "--scales", "0.1", "--no-progress"]) == 0
+    assert fake2.getvalue() == ""
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("fmt", ["npz", "parquet"])
+def test_validate_other_formats(tmp_path, capsys, fmt):
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    if fmt == "npz":
+        path = tmp_path / "d.npz"
+        np.savez(path, X=X, y=y)
+        args = ["--data", str(path)]
+    else:
+        pd = pytest.importorskip("pandas")
+        pytest.importorskip("pyarrow")
+        path = tmp_path / "d.parquet"
+        frame = pd.DataFrame(X, columns=[f"c{j}" for j in range(10)]).assign(resp=y)
+        frame.to_parquet(path)
+        args = ["--data", str(path), "--target", "resp"]
+    code, out, _ = run(["validate", *args, "--priors", "lasso", "--scales", "0.1"], capsys)
+    assert code == 0 and "p=10" in out
+
+
+# ----------------------------------------------------------------- bad input
+def _bad_files(tmp: Path) -> dict[str, Path]:
+    files = {}
+    (tmp / "text.csv").write_text("a,b,y\n1,x,2\n2,y,3\n")
+    files["text"] = tmp / "text.csv"
+    (tmp / "negw.csv").write_text("a,w,y\n1,1,2\n2,-1,3\n")
+    files["negw"] = tmp / "negw.csv"
+    (tmp / "inf.csv").write_text("a,y\n1,2\ninf,3\n")
+    files["inf"] = tmp / "inf.csv"
+    (tmp / "empty.csv").write_text("")
+    files["empty"] = tmp / "empty.csv"
+    np.savez(tmp / "noy.npz", X=np.ones((3, 2)), z=np.ones(3))
+    files["noy"] = tmp / "noy.npz"
+    (tmp / "data.xlsx").write_text("not really")
+    files["xlsx"] = tmp / "data.xlsx"
+    (tmp / "somedir").mkdir()
+    (tmp / "somedir" / "keep.txt").write_text("x")
+    return files
+
+
+BAD = [
+    (["validate", "--data", "missing.csv", "--target", "y"], r"missing\.csv does not exist"),
+    (["validate", "--data", "my_data.csv", "--target", "yy"], r"target column 'yy' not found .*did you mean 'y'"),
+    (["validate", "--data", "my_data.csv"], r"--target"),
+    (["validate", "--data", "broken.csv", "--target", "y"], r"column 'bmi' .* missing values \(NaN\) .* row 18"),
+    (["validate", "--data", "{text}", "--target", "y"], r"non-numeric feature column 'b'"),
+    (["validate", "--data", "{inf}", "--target", "y"], r"column 'a' .* infinite values"),
+    (["validate", "--data", "{empty}", "--target", "y"], r"cannot read .*empty\.csv"),
+    (["validate", "--data", "{negw}", "--target", "y", "--weights", "w"], r"weights column 'w' .* negative"),
+    (["validate", "--data", "my_data.csv", "--target", "y", "--weights", "nope"], r"weights column 'nope' not found"),
+    (["validate", "--data", "{noy}"], r"array 'y' not found"),
+    (["validate", "--data", "{xlsx}", "--target", "y"], r"cannot tell the format .*'\.xlsx'"),
+    (["validate", "--data", "somedir", "--target", "y"], r"is a directory"),
+    (["validate", "--weights", "w"], r"--weights needs --data"),
+    (["validate", "--target", "bmi"], r"built-in diabetes data has one response"),
+    (["validate", "--priors", "horseshoe"], r"argument --priors: unknown prior 'horseshoe'"),
+    (["validate", "--scales", "-1"], r"argument --scales: .*> 0"),
+    (["validate", "--scales", "abc"], r"argument --scales: .*number"),
+    (["validate", "--scales", "1:2:3"], r"argument --scales: .*B:T"),
+    (["validate", "--jobs", "0"], r"argument --jobs"),
+    (["validate", "--jobs", "two"], r"argument --jobs: expected an integer"),
+    (["validate", "--tol", "0"], r"argument --tol"),
+    (["validate", "--sigma", "nan"], r"argument --sigma"),
+    (["validate", "--out", "table.txt"], r"argument --out: .*\.csv or \.json"),
+    (["validate", "--bogus"], r"unrecognized arguments: --bogus"),
+    (["frobnicate"], r"invalid choice: 'frobnicate'"),
+    ([], r"required"),
+    (["fit", "--prior", "lasso", "--scale", "0.1"], r"required: --out"),
+    (["fit", "--prior", "cauchy", "--scale", "0.1", "--out", "m"], r"argument --prior: unknown prior 'cauchy'"),
+    (["fit", "--prior", "ridge", "--scale", "0", "--out", "m"], r"argument --scale"),
+    (["fit", "--prior", "ridge", "--scale", "1:x", "--out", "m"], r"argument --scale: .*number"),
+    (["fit", "--prior", "ridge", "--scale", "1", "--out", "somedir"], r"not a bayesreg model directory"),
+    (["fit", "--prior", "ridge", "--scale", "1", "--chains", "0", "--out", "m"], r"argument --chains"),
+    (["fit", "--data", "broken.csv", "--target", "y", "--prior", "ridge", "--scale", "1", "--out", "m"], r"'bmi'"),
+]
+
+
+@pytest.mark.parametrize(("argv", "match"), BAD, ids=[" ".join(a)[:60] or "(none)" for a, _ in BAD])
+def test_bad_input_exits_2_with_one_line(data_dir, capsys, argv, match):
+    files = _bad_files(data_dir)
+    argv = [a.format(**files) for a in argv]
+    code, out, err = run(argv, capsys)
+    assert_one_line_error(code, out, err, match)
+    assert not Path("m").exists()
+
+
+def test_help_and_version(capsys):
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0 and "validate" in out and "demo" in out
+    code, out, _ = run(["validate", "--help"], capsys)
+    assert code == 0 and "--jobs" in out and "--scales" in out
+    code, out, _ = run(["--version"], capsys)
+    assert code == 0 and out.strip() == f"bayesreg {bayesreg.__version__}"
+
+
+# ----------------------------------------------------------------- fit
+def test_fit_saves_the_map(data_dir, capsys):
+    code, out, _ = run(
+        ["fit", "--data", "my_data.csv", "--target", "y", "--weights", "w", "--prior", "lasso",
+         "--scale", "0.1", "--sigma", "2", "--out", "model"],
+        capsys,
+    )
+    assert code == 0, out
+    est = load("model")
+    assert type(est) is bayesreg.LassoMAP and est.get_params()["sigma"] == 2.0
+    data = np.loadtxt("my_data.csv", delimiter=",", skiprows=1)
+    X, y, w = data[:, :10], data[:, 10], data[:, 11]
+    alpha = 2.0**2 / (w.sum() * 0.1)  # Lasso alpha = sigma^2 / (S b)
+    sk = Lasso(alpha=alpha, tol=1e-12, max_iter=10**6).fit(X, y, sample_weight=w)
+    np.testing.assert_allclose(est.coef_, sk.coef_, rtol=0, atol=1e-8 * (1 + np.abs(sk.coef_).max()))
+    assert list(est.feature_names_in_) == ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
+    assert f"Lasso(alpha={alpha:.6g})" in out
+    # fitting again into the same model directory replaces it
+    assert main(["fit", "--data", "my_data.csv", "--target", "y", "--prior", "ridge", "--scale", "3", "--out", "model"]) == 0
+    assert type(load("model")) is bayesreg.RidgeMAP
+
+
+def test_fit_elastic_net_pair(tmp_path, capsys):
+    code, out, _ = run(["fit", "--prior", "enet", "--scale", "0.2:3", "--out", str(tmp_path / "m")], capsys)
+    assert code == 0
+    est = load(tmp_path / "m")
+    assert (est.l1_scale, est.l2_scale) == (0.2, 3.0)
+    assert "ElasticNet(alpha=" in out
+
+
+def test_fit_mcmc_saves_the_posterior(tmp_path, monkeypatch, capsys):
+    """Wiring of --mcmc (the sampler itself is tested in the MCMC workstream's tests)."""
+    from bayesreg.estimators import _MAPBase
+
+    azb = pytest.importorskip("arviz_base")
+    calls = {}
+
+    def fake_sample_posterior(self, X, y, sample_weight=None, **kwargs):
+        calls.update(kwargs, columns=list(X.columns))
+        self.fit(X, y, sample_weight=sample_weight)
+        rng = np.random.default_rng(0)
+        self.posterior_ = azb.from_dict(
+            {"posterior": {"coef": self.coef_ + 0.01 * rng.standard_normal((1, 20, X.shape[1])),
+                           "intercept": self.intercept_ + rng.standard_normal((1, 20))}},
+            dims={"coef": ["feature"]}, coords={"feature": list(X.columns)},
+        )
+        return self
+
+    monkeypatch.setattr(_MAPBase, "sample_posterior", fake_sample_posterior, raising=False)
+    code, out, _ = run(
+        ["fit", "--prior", "lasso", "--scale", "0.1", "--mcmc", "--draws", "20", "--tune", "30",
+         "--chains", "1", "--seed", "7", "--out", str(tmp_path / "m")], capsys,
+    )
+    assert code == 0
+    assert calls["draws"] == 20 and calls["tune"] == 30 and calls["chains"] == 1
+    assert calls["random_seed"] == 7 and calls["progressbar"] is False
+    assert calls["columns"][:3] == ["age", "sex", "bmi"]
+    assert "posterior mean" in out and "94% interval" in out
+    back = load(tmp_path / "m")
+    assert any(p.suffix in (".nc", ".zarr") for p in (tmp_path / "m").iterdir())
+    assert back.posterior_["posterior"]["coef"].shape == (1, 20, 10)
+
+
+# ----------------------------------------------------------------- demo
+def test_demo_calls_run_demo(tmp_path, monkeypatch, capsys):
+    seen = {}
+
+    def run_demo(out_dir="demo-output", *, progressbar=True, **kw):
+        seen.update(out_dir=out_dir, progressbar=progressbar)
+        return Path(out_dir)
+
+    monkeypatch.setitem(sys.modules, "bayesreg.demo", types.SimpleNamespace(run_demo=run_demo))
+    code, out, _ = run(["demo", "--out", str(tmp_path / "d")], capsys)
+    assert code == 0 and seen == {"out_dir": tmp_path / "d", "progressbar": False}
+    assert str(tmp_path / "d") in out
+    code, _, _ = run(["demo"], capsys)
+    assert code == 0 and seen["out_dir"] == Path("demo-output")
+
+
+def test_demo_missing_is_a_clear_error(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "bayesreg.demo", None)
+    code, out, err = run(["demo"], capsys)
+    assert code == 1 and err.startswith("bayesreg: error: the demo is not available")
+    assert len(err.splitlines()) == 1
+
+
+# ----------------------------------------------------------------- the docs
+def _doc_blocks(kind: str) -> list[str]:
+    return re.findall(rf"```{kind}\n(.*?)```", DOCS.read_text(encoding="utf-8"), flags=re.S)
+
+
+def _doc_commands() -> list[tuple[str, list[str]]]:
+    """``(command, shown output lines)`` for every ``$ bayesreg ...`` in docs/cli.md."""
+    out = []
+    for block in _doc_blocks("console"):
+        for chunk in re.split(r"^\$ ", block, flags=re.M)[1:]:
+            lines = chunk.rstrip("\n").splitlines()
+            out.append((lines[0], lines[1:]))
+    return out
+
+
+_NUM = re.compile(r"\d\.\de[-+]\d\d")  # accuracy figures may differ in the last bits
+
+
+def test_docs_show_every_subcommand():
+    cmds = [c.split()[1] for c, _ in _doc_commands()]
+    assert {"validate", "fit", "demo"} <= set(cmds)
+    assert any("--data my_data.csv" in c for c, _ in _doc_commands())
+
+
+@pytest.mark.parametrize(
+    "index", range(len(_doc_commands())), ids=[c[:50] for c, _ in _doc_commands()]
+)
+def test_docs_commands_run_as_shown(data_dir, capsys, index):
+    command, shown = _doc_commands()[index]
+    argv = shlex.split(command)
+    assert argv[0] == "bayesreg"
+    if argv[1] == "demo" or "--mcmc" in argv:
+        pytest.skip("the demo and sampling are exercised by their own tests")
+    for block in _doc_blocks("python"):
+        exec(compile(block, str(DOCS), "exec"), {"__name__": "__docs__"})
+    capsys.readouterr()
+    code, out, err = run(argv[1:] + (["--no-progress"] if argv[1] == "validate" else []), capsys)
+    printed = (err if err else out).splitlines()
+    expected = 2 if any(s.startswith("bayesreg: error:") for s in shown) else (
+        1 if any(s.startswith("FAIL:") for s in shown) else 0)
+    assert code == expected, out + err
+    assert [_NUM.sub("#", s) for s in printed] == [_NUM.sub("#", s) for s in shown]
+
+
+# ----------------------------------------------------------------- the program
+needs_script = pytest.mark.skipif(not SCRIPT.exists(), reason="console script not installed")
+
+
+@needs_script
+def test_console_script_validate_user_file(data_dir):
+    res = subprocess.run(
+        [str(SCRIPT), "validate", "--data", "my_data.csv", "--target", "y", "--priors", "lasso",
+         "--scales", "0.1"], capture_output=True, text=True, timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+    assert "OK: all 1 rows agree" in res.stdout and "Traceback" not in res.stderr
+
+
+@needs_script
+def test_console_script_missing_value_exits_2(data_dir):
+    res = subprocess.run(
+        [str(SCRIPT), "validate", "--data", "broken.csv", "--target", "y"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert res.returncode == 2
+    assert res.stdout == ""
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("bayesreg: error: column 'bmi'")
