@@ -406,7 +406,7 @@ def test_weight_sum():
     assert convert.weight_sum(sample_weight=sw) == pytest.approx(sw.sum(), rel=1e-15)
     with pytest.raises(ValueError, match="n_samples"):
         convert.weight_sum()
-    for bad in (0, -3, 2.5, True):
+    for bad in (0, -3, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="n_samples"):
             convert.weight_sum(bad)
     with pytest.raises(ValueError, match="sample_weight"):
