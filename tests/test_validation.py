@@ -94,10 +94,8 @@ def test_bad_sigma_raises(entry, sigma):
 
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
-@pytest.mark.parametrize("sigma", ["1", None, "abc"], ids=repr)
+@pytest.mark.parametrize("sigma", ["one", None, [1.0], True], ids=repr)
 def test_non_numeric_sigma_raises(entry, sigma):
-    if sigma == "1":  # a numeric string is not a number either
-        sigma = "one"
     with pytest.raises((TypeError, ValueError), match="sigma"):
         entry(X0, Y0, sigma=sigma)
 
@@ -105,7 +103,7 @@ def test_non_numeric_sigma_raises(entry, sigma):
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
 @pytest.mark.parametrize(
     "prior",
-    [1.0, "laplace", None if False else object(), bayesreg.penalty.Penalty(1.0, 0.0), bayesreg.Laplace],
+    [1.0, "laplace", object(), bayesreg.penalty.Penalty(1.0, 0.0), bayesreg.Laplace],
     ids=["float", "str", "object", "Penalty", "class-not-instance"],
 )
 def test_not_a_prior_raises(entry, prior):
