@@ -208,7 +208,7 @@ def test_from_penalty_round_trip(prior, sigma):
     back = type(prior).from_penalty(prior.penalty(sigma), sigma)
     assert type(back) is type(prior)
     for f in dataclasses.fields(prior):
-        assert getattr(back, f.name) == pytest.approx(getattr(prior, f.name), rel=4e-16 * 8)
+        assert getattr(back, f.name) == pytest.approx(getattr(prior, f.name), rel=8 * np.finfo(float).eps)
 
 
 @pytest.mark.parametrize(
