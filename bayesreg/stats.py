@@ -356,7 +356,12 @@ class Geometry:
         :math:`t_2 = \lVert\hat w_{L2}\rVert_2` (the disc's radius).
     penalties : dict
         ``{"lasso": Penalty, "ridge": Penalty}`` that produced the contact points.
-    gram, q, rss0 : quadratic-form pieces with :math:`L(w) = \tfrac12 w^\top G w - q^\top w + L(0)`.
+    gram : ndarray of shape (2, 2)
+        :math:`G`, the centred Gram matrix.
+    q : ndarray of shape (2,)
+        :math:`q = X_c^\top y_c`.
+    rss0 : float
+        :math:`L(0)`; with these, :math:`L(w) = \tfrac12 w^\top G w - q^\top w + L(0)`.
     feature_names : tuple of str
     """
 
