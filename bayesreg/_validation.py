@@ -32,6 +32,12 @@ def _as_float_array(value: Any, name: str) -> np.ndarray:
         bad = [str(c) for c, dt in zip(cols, dtypes) if not _is_numeric_dtype(dt)]
         if bad:
             raise TypeError(f"{name} has non-numeric columns: {', '.join(bad)}")
+    if hasattr(value, "to_numpy") and (dtypes is not None or hasattr(value, "dtype")):
+        # pandas: nullable dtypes hold pd.NA, which becomes NaN (and is then reported)
+        try:
+            return np.asarray(value.to_numpy(dtype=np.float64, na_value=np.nan))
+        except (TypeError, ValueError):
+            pass
     try:
         arr = np.asarray(value)
     except Exception as exc:  # pragma: no cover - exotic containers

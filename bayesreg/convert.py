@@ -13,6 +13,7 @@ composition of those two steps; ``docs/converters.md`` derives every formula.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -40,16 +41,25 @@ PRECISE_MAX_ITER = 1_000_000
 
 
 def weight_sum(n_samples: int | None = None, sample_weight: Any = None) -> float:
-    r""":math:`S = \sum_i s_i`, or ``n_samples`` without weights."""
+    r""":math:`S = \sum_i s_i`, or ``n_samples`` without weights.
+
+    ``n_samples`` may be any finite real > 0: after a weighted fit it is the weight sum.
+    """
     if sample_weight is not None:
         sw = np.asarray(sample_weight, dtype=float)
         sw = check_sample_weight(sw, sw.shape[0] if sw.ndim == 1 else int(n_samples or 1))
         return float(sw.sum())
     if n_samples is None:
         raise ValueError("n_samples (or sample_weight) is required for this conversion")
-    if isinstance(n_samples, bool) or int(n_samples) != n_samples or n_samples < 1:
-        raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
-    return float(n_samples)
+    try:
+        S = float(n_samples)
+    except (TypeError, ValueError):
+        raise TypeError(f"n_samples must be a real number > 0, got {n_samples!r}") from None
+    if isinstance(n_samples, bool) or not math.isfinite(S) or S <= 0:
+        raise ValueError(
+            f"n_samples (the weight sum S) must be finite and > 0, got {n_samples!r}"
+        )
+    return S
 
 
 def prior_from_penalty(penalty: Penalty, sigma: float) -> Prior:

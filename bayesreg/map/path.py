@@ -10,7 +10,7 @@ import numpy as np
 from bayesreg._validation import check_sigma, check_X_y, feature_names
 from bayesreg.likelihood import GaussianLikelihood
 from bayesreg.map.kkt import kkt_residual
-from bayesreg.map.solvers import _GramColumns, ridge_path, solve_l1, zero_threshold
+from bayesreg.map.solvers import ridge_path, solve_l1, workspace, zero_threshold
 from bayesreg.penalty import Penalty
 from bayesreg.priors import Prior, check_prior
 
@@ -155,7 +155,7 @@ def map_path(
         for k, pk in enumerate(pens):
             kkts[k] = kkt_residual(coefs[k], lik.smooth_gradient(coefs[k], pk.l2), 0.0, lik.q)
     else:
-        cols = _GramColumns(lik)
+        ws = workspace(lik)
         w = np.zeros(p)
         iterator = range(f.size)
         if progressbar:
@@ -163,7 +163,7 @@ def map_path(
 
             iterator = tqdm(iterator, desc="MAP path", unit="point")
         for k in iterator:
-            out = solve_l1(lik, pens[k].l1, pens[k].l2, w0=w, _cols=cols)
+            out = solve_l1(lik, pens[k].l1, pens[k].l2, w0=w, _workspace=ws)
             w = out.coef
             coefs[k] = w
             kkts[k] = out.kkt_residual

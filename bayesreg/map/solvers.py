@@ -123,28 +123,143 @@ def ridge_path(lik: GaussianLikelihood, l2s: np.ndarray) -> np.ndarray:
 
 # ------------------------------------------------------------------------ lasso/EN
 class _GramColumns:
-    """Columns of :math:`Q` on demand: a slice of the Gram matrix, or cached products."""
+    """Columns of :math:`Q`: a slice of the Gram matrix, or products cached on demand.
+
+    When ``p > n`` only the columns of features that have been in a working set are
+    ever formed (:math:`O(n p)` each), stored side by side in one growing array.
+    """
 
     def __init__(self, lik: GaussianLikelihood) -> None:
         self.lik = lik
-        self.full = lik.gram if _use_gram(lik) else None
-        self._cache: dict[int, np.ndarray] = {}
+        self.full = lik.gram if lik.has_gram else None
+        if self.full is not None:
+            self.diag = np.diag(self.full).copy()
+        else:
+            self.diag = np.einsum("ij,ij->j", lik.A, lik.A)
+            p = lik.n_features
+            self._slot = np.full(p, -1, dtype=np.intp)
+            self._cols = np.empty((p, 0))
+            self._used = 0
+
+    def _ensure(self, idx: np.ndarray) -> None:
+        missing = idx[self._slot[idx] < 0]
+        if missing.size == 0:
+            return
+        need = self._used + missing.size
+        if need > self._cols.shape[1]:
+            grown = np.empty((self._cols.shape[0], max(need, 2 * self._cols.shape[1], 32)))
+            grown[:, : self._used] = self._cols[:, : self._used]
+            self._cols = grown
+        A = self.lik.A
+        self._cols[:, self._used : need] = A.T @ A[:, missing]
+        self._slot[missing] = np.arange(self._used, need)
+        self._used = need
 
     def block(self, idx: np.ndarray) -> np.ndarray:
+        """:math:`Q_{II}` for an index array ``I`` (a fresh array)."""
         if self.full is not None:
             return self.full[np.ix_(idx, idx)]
-        missing = [j for j in idx.tolist() if j not in self._cache]
-        if missing:
-            A = self.lik.A
-            cols = A.T @ A[:, missing]
-            for k, j in enumerate(missing):
-                self._cache[j] = cols[:, k]
-        return np.stack([self._cache[j][idx] for j in idx.tolist()], axis=1)
+        self._ensure(idx)
+        return self._cols[np.ix_(idx, self._slot[idx])]
 
-    def forget_except(self, keep: np.ndarray) -> None:
-        if self.full is None and len(self._cache) > 4 * max(len(keep), 64):
-            keep_set = set(keep.tolist())
-            self._cache = {j: c for j, c in self._cache.items() if j in keep_set}
+    def matvec(self, idx: np.ndarray, v: np.ndarray) -> np.ndarray:
+        r""":math:`Q_{:,I}\,v`, from cached columns (:math:`O(p|I|)`, no copies)."""
+        if self.full is not None:
+            full = np.zeros(self.full.shape[0])
+            full[idx] = v
+            return self.full @ full
+        self._ensure(idx)
+        packed = np.zeros(self._used)
+        packed[self._slot[idx]] = v
+        return self._cols[:, : self._used] @ packed
+
+    def gradient(self, w: np.ndarray, l2: float) -> np.ndarray:
+        r"""Smooth gradient :math:`Qw - q + \lambda_2 w` from cached columns."""
+        S = np.flatnonzero(w)
+        g = self.matvec(S, w[S]) - self.lik.q
+        if l2:
+            g += l2 * w
+        return g
+
+
+class _CholeskyCache:
+    r"""Cholesky factor of :math:`Q_{WW} + \lambda_2 I`, kept across iterations.
+
+    When a working set only grows, the factor is extended by bordering,
+    :math:`L' = \begin{pmatrix} L & 0 \\ B L^{-\top} & \mathrm{chol}(C - B H^{-1} B^\top)\end{pmatrix}`,
+    at :math:`O(k^2 m)` instead of :math:`O(k^3)`; otherwise it is recomputed. A
+    (numerically) singular system falls back to the least-squares solution.
+    """
+
+    _PIVOT = math.sqrt(np.finfo(float).eps)
+
+    def __init__(self, p: int) -> None:
+        self.order: np.ndarray | None = None
+        self.L: np.ndarray | None = None
+        self.l2: float | None = None
+        self.loc = np.full(p, -1, dtype=np.intp)
+
+    def reset(self, l2: float) -> None:
+        r"""Forget the factor unless it was built for this :math:`\lambda_2`."""
+        if self.l2 != l2:
+            self.order = self.L = None
+            self.l2 = l2
+
+    def _ok(self, L: np.ndarray) -> bool:
+        d = np.abs(np.diag(L))
+        return bool(d.size == 0 or d.min() > self._PIVOT * max(d.max(), 1e-300))
+
+    def solve(self, W: np.ndarray, H: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+        """Solve ``H x = rhs`` where ``H`` is the system on working set ``W`` (in W's order).
+
+        Raises ``LinAlgError`` when the system is numerically singular.
+        """
+        loc = self.loc
+        loc[W] = np.arange(W.size)
+        try:
+            L = None
+            if self.order is not None and self.order.size <= W.size:
+                old_pos = loc[self.order]
+                if (old_pos >= 0).all():
+                    is_old = np.zeros(W.size, dtype=bool)
+                    is_old[old_pos] = True
+                    order = np.concatenate([self.order, W[~is_old]])
+                    perm = loc[order]
+                    k = self.order.size
+                    if order.size == k:
+                        L = self.L
+                    else:
+                        Hn = H[np.ix_(perm, perm)]
+                        L21 = linalg.solve_triangular(
+                            self.L, Hn[:k, k:], lower=True, check_finite=False
+                        ).T
+                        L22 = linalg.cholesky(
+                            Hn[k:, k:] - L21 @ L21.T, lower=True, check_finite=False
+                        )
+                        L = np.zeros((order.size, order.size))
+                        L[:k, :k] = self.L
+                        L[k:, :k] = L21
+                        L[k:, k:] = L22
+            if L is None:
+                order, perm = W, np.arange(W.size)
+                L = linalg.cholesky(H, lower=True, check_finite=False)
+            if not self._ok(L):
+                raise linalg.LinAlgError("near-singular")
+            xp = linalg.cho_solve((L, True), rhs[perm], check_finite=False)
+            x = np.empty_like(xp)
+            x[perm] = xp
+            # a factor of a numerically singular matrix can "succeed" with a useless
+            # solution: accept only a small backward error
+            scale = np.abs(H).max() * np.abs(x).max() + np.abs(rhs).max()
+            if np.abs(H @ x - rhs).max() > 1e-10 * scale:
+                raise linalg.LinAlgError("inaccurate solve")
+            self.order, self.L = order, L
+            return x
+        except linalg.LinAlgError:
+            self.order = self.L = None
+            raise
+        finally:
+            loc[W] = -1
 
 
 def _line_search(w: np.ndarray, d: np.ndarray, slope: float, curv: float, l1: float):
@@ -199,56 +314,106 @@ def _line_search(w: np.ndarray, d: np.ndarray, slope: float, curv: float, l1: fl
     return 1.0, none, crossed
 
 
+def _singular_direction(
+    H: np.ndarray, rhs: np.ndarray, wW: np.ndarray, theta: np.ndarray, n_added: int
+) -> np.ndarray:
+    r"""A descent direction when the sign-fixed system on :math:`W` is singular.
+
+    With one feature :math:`j` added to a support :math:`S` on which :math:`H_{SS}` is
+    non-singular and :math:`x_S` optimal, a singular :math:`H_{WW}` has the null vector
+    :math:`v = \theta_j\,(-H_{SS}^{-1}H_{Sj},\ 1)`. Along it the data term is constant
+    and the L1 term falls at rate :math:`|g_j| - \lambda_1 > 0`, until a coordinate of
+    :math:`S` reaches zero: :math:`v` is scaled to stop exactly there (a swap). In any
+    other case the least-squares solution is used.
+    """
+    k = wW.size - n_added
+    if n_added == 1 and k > 0:
+        try:
+            u = linalg.cho_solve(
+                (linalg.cholesky(H[:k, :k], lower=True, check_finite=False), True),
+                H[:k, k],
+                check_finite=False,
+            )
+            v = theta[k] * np.append(-u, 1.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                tb = np.where(wW[:k] * v[:k] < 0, -wW[:k] / v[:k], np.inf)
+            t_first = tb.min()
+            if np.isfinite(t_first):
+                return t_first * v
+        except linalg.LinAlgError:
+            pass
+    return linalg.lstsq(H, rhs, check_finite=False, lapack_driver="gelsd")[0] - wW
+
+
 def _descend(
     lik: GaussianLikelihood,
     cols: _GramColumns,
+    fac: _CholeskyCache,
     w: np.ndarray,
     l1: float,
     l2: float,
     thr: float,
     max_iter: int,
 ) -> int:
-    """Active-set iterations at fixed (l1, l2), in place on ``w``. Returns the count."""
+    r"""Feature-sign iterations at fixed (l1, l2), in place on ``w``. Returns the count.
+
+    Each iteration either re-solves on the support (when its optimality conditions
+    fail) or adds the largest KKT violators with sign :math:`-\operatorname{sign}(g_j)`,
+    solves the sign-fixed system and takes the exact line-search step. The batch of
+    violators doubles after a successful step and halves when it gives no descent, so
+    cold starts add many features per solve and one at a time only where needed.
+    """
+    fac.reset(l2)
     support_ok = False
-    single = False
+    batch = max(1, np.count_nonzero(w))
+    # a working set larger than rank(Q) makes the sign-fixed system singular
+    n_eff = lik.n_samples if lik.sample_weight is None else np.count_nonzero(lik.sample_weight)
+    max_w = min(n_eff - int(lik.fit_intercept), lik.n_features)
+    max_w = max(max_w, 1)
     for it in range(1, max_iter + 1):
         S = np.flatnonzero(w)
-        g = lik.smooth_gradient(w, l2)
+        g = cols.gradient(w, l2)
         theta_S = np.sign(w[S])
-        if not support_ok and S.size and np.abs(g[S] + l1 * theta_S).max() > thr:
+        viol = np.abs(g) - l1
+        viol[S] = -np.inf
+        V = np.flatnonzero(viol > thr)
+        supp_bad = S.size > 0 and np.abs(g[S] + l1 * theta_S).max() > thr
+        if V.size == 0 and (support_ok or not supp_bad):
+            return it - 1
+        if not support_ok and supp_bad:
             W, theta, n_added = S, theta_S, 0
         else:
-            viol = np.abs(g) - l1
-            viol[S] = -np.inf
-            V = np.flatnonzero(viol > thr)
-            if V.size == 0:
-                return it - 1
-            if single:
-                V = V[[int(np.argmax(viol[V]))]]
+            k = max(1, min(batch, max_w - S.size))
+            if V.size > k:
+                V = V[np.argpartition(-viol[V], k - 1)[:k]]
             W = np.concatenate([S, V])
             theta = np.concatenate([theta_S, -np.sign(g[V])])
             n_added = V.size
         H = cols.block(W)
         H.flat[:: W.size + 1] += l2
-        x = _pos_solve(H, lik.q[W] - l1 * theta)
         wW = w[W]
-        d = x - wW
+        rhs = lik.q[W] - l1 * theta
+        try:
+            d = fac.solve(W, H, rhs) - wW
+        except linalg.LinAlgError:
+            d = _singular_direction(H, rhs, wW, theta, n_added)
+        x = wW + d
         curv = float(d @ H @ d)
         t, at_kink, crossed = _line_search(wW, d, float(g[W] @ d), curv, l1)
         if t <= 0:
             if n_added > 1:
-                single = True  # too many entered at once: fall back to one at a time
+                batch = max(1, n_added // 2)  # no descent from the batch: halve it
                 continue
             if n_added == 0:
                 support_ok = True  # already the optimum on this support, to rounding
                 continue
             return it  # stalled at rounding level: the KKT residual tells how close
-        single = False
+        if n_added > 0:
+            batch = 2 * max(batch, n_added)
         new = x if (t == 1.0 and not crossed) else wW + t * d
         new[at_kink] = 0.0
         w[W] = new
         support_ok = t == 1.0 and not crossed and not at_kink.any()
-        cols.forget_except(W)
     warnings.warn(
         f"MAP active-set solver stopped after max_iter={max_iter} iterations; "
         "check kkt_residual",
@@ -271,6 +436,11 @@ def _polish(lik: GaussianLikelihood, cols: _GramColumns, w: np.ndarray, l1: floa
         w[S] = new
 
 
+def workspace(lik: GaussianLikelihood) -> tuple[_GramColumns, _CholeskyCache]:
+    """Cached Gram columns and Cholesky factor, shared by the points of a path."""
+    return _GramColumns(lik), _CholeskyCache(lik.n_features)
+
+
 def solve_l1(
     lik: GaussianLikelihood,
     l1: float,
@@ -279,7 +449,7 @@ def solve_l1(
     w0: np.ndarray | None = None,
     tol: float = KKT_TOL,
     max_iter: int = 10_000,
-    _cols: _GramColumns | None = None,
+    _workspace: tuple[_GramColumns, _CholeskyCache] | None = None,
 ) -> SolverOutput:
     r"""Exact minimiser of :math:`F` for :math:`\lambda_1 > 0` (module docstring).
 
@@ -297,7 +467,7 @@ def solve_l1(
     """
     p = lik.n_features
     lmax = zero_threshold(lik)
-    cols = _cols if _cols is not None else _GramColumns(lik)
+    cols, fac = _workspace if _workspace is not None else workspace(lik)
     thr = tol * max(lmax, 1e-300)
     if l1 >= lmax:
         w = np.zeros(p)
@@ -310,10 +480,10 @@ def solve_l1(
         stages = lmax * (l1 / lmax) ** (np.arange(1, n_stages + 1) / n_stages)
         stages[-1] = l1
         for lk in stages[:-1]:
-            n_iter += _descend(lik, cols, w, float(lk), l2 * float(lk) / l1, thr, max_iter)
+            n_iter += _descend(lik, cols, fac, w, float(lk), l2 * float(lk) / l1, thr, max_iter)
     else:
         w = np.array(w0, dtype=float, copy=True)
-    n_iter += _descend(lik, cols, w, l1, l2, thr, max_iter)
+    n_iter += _descend(lik, cols, fac, w, l1, l2, thr, max_iter)
     g = lik.smooth_gradient(w, l2)
     res = kkt_residual(w, g, l1, lik.q)
     if res > tol:

@@ -68,7 +68,12 @@ class ElasticNet(Prior):
         return float(self._abs_dist().cdf(check_scale("eps", eps)))
 
     def variance(self) -> float:
-        return float(self._abs_dist().moment(2))
+        # 2 * int_0^inf t^2 p(t) dt by quadrature: truncnorm's moments lose accuracy
+        # when the truncation point lies many standard deviations out (tau >> b).
+        from scipy.integrate import quad
+
+        val, _ = quad(lambda t: t * t * math.exp(float(self.logpdf(t))), 0.0, np.inf)
+        return 2.0 * float(val)
 
     def penalty(self, sigma: float) -> Penalty:
         sigma = check_scale("sigma", sigma)
