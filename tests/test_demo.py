@@ -32,6 +32,14 @@ def demo_dir(tmp_path_factory):
     return demo.run_demo(out, progressbar=False, draws=300, tune=300, chains=2, band_points=2, random_seed=1)
 
 
+def test_demo_end_to_end(demo_dir):
+    """One test for the one (expensive) demo run, so pytest-xdist runs it once."""
+    check_outputs(demo_dir)
+    check_validation(demo_dir)
+    check_summary(demo_dir)
+    check_screenshot(demo_dir)
+
+
 def read_csv(path):
     with open(path, newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -60,7 +68,7 @@ def check_report(out, stems):
     return page
 
 
-def test_demo_writes_every_output(demo_dir):
+def check_outputs(demo_dir):
     expected = [f"{s}.png" for s in demo.FIGURES] + [
         "summary.csv", "summary.md", "validation.csv", "report.html",
         "posterior_gaussian.nc", "posterior_laplace.nc",
@@ -71,7 +79,7 @@ def test_demo_writes_every_output(demo_dir):
     assert "Validation: MAP versus scikit-learn" in page
 
 
-def test_demo_validation_table_agrees(demo_dir):
+def check_validation(demo_dir):
     rows = read_csv(demo_dir / "validation.csv")
     assert len(rows) == 6
     assert {r["prior"].split("(")[0] for r in rows} == {"Gaussian", "Laplace"}
@@ -79,7 +87,7 @@ def test_demo_validation_table_agrees(demo_dir):
     assert all(float(r["max|Δcoef| rel"]) < 1e-6 for r in rows)
 
 
-def test_demo_summary_matches_posteriors_and_sklearn(demo_dir):
+def check_summary(demo_dir):
     import xarray as xr
     from sklearn.linear_model import Lasso, Ridge
 
@@ -111,11 +119,13 @@ def test_demo_summary_matches_posteriors_and_sklearn(demo_dir):
     assert all(float(r["post. mean"]) != 0.0 for r in lap)
 
 
-@pytest.mark.skipif(not any(shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome")),
-                    reason="no headless Chromium installed")
-def test_demo_report_screenshot(demo_dir, tmp_path):
-    browser = next(shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b))
-    shot = tmp_path / "report.png"
+def check_screenshot(demo_dir):
+    """A headless-Chromium screenshot of the report is not blank (only if Chromium is installed)."""
+    browsers = [shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome")]
+    browser = next((b for b in browsers if b), None)
+    if browser is None:
+        return
+    shot = demo_dir / "report-screenshot.png"
     subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}",
                     "--window-size=1200,4000", (demo_dir / "report.html").as_uri()],
                    check=True, timeout=120, capture_output=True)
