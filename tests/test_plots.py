@@ -275,3 +275,19 @@ def test_diagnostics_pass_through_to_arviz_plots():
     assert plots.figure_of(pc) is not None
     with pytest.raises(ValueError, match="energy"):
         plots.energy_plot(normal_posterior([0.0, 1.0, 2.0]))
+
+
+def test_paper_style_restores_only_its_own_keys():
+    from bayesreg.plots._style import _RC, paper_style
+
+    before = {k: matplotlib.rcParams[k] for k in _RC}
+    interactive = matplotlib.rcParams["interactive"]
+    try:
+        with paper_style():
+            assert matplotlib.rcParams["axes.spines.top"] is False
+            # a backend switching interactive mode on meanwhile (as Jupyter's does) is kept
+            matplotlib.rcParams["interactive"] = not interactive
+        assert matplotlib.rcParams["interactive"] is (not interactive)
+        assert {k: matplotlib.rcParams[k] for k in _RC} == before
+    finally:
+        matplotlib.rcParams["interactive"] = interactive

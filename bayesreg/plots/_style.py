@@ -61,11 +61,20 @@ def color_for(name: str, index: int = 0) -> str:
 
 @contextmanager
 def paper_style() -> Iterator[None]:
-    """Temporarily apply bayesreg's rc settings."""
-    import matplotlib.pyplot as plt
+    """Temporarily apply bayesreg's rc settings.
 
-    with plt.rc_context(_RC):
+    Only the keys bayesreg sets are saved and restored (unlike ``plt.rc_context``, which
+    restores every key and so would undo a backend's own changes made meanwhile, such as
+    the interactive mode a Jupyter kernel switches on when the first figure is created).
+    """
+    import matplotlib as mpl
+
+    old = {k: mpl.rcParams[k] for k in _RC}
+    mpl.rcParams.update(_RC)
+    try:
         yield
+    finally:
+        mpl.rcParams.update(old)
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, *, panel: tuple[float, float] = (4.2, 3.3), **kw: Any):
