@@ -91,13 +91,13 @@ class GaussianLikelihood:
 
     @cached_property
     def _whitened(self) -> tuple[np.ndarray, np.ndarray]:
-        A = self.X - self.X_offset if self.fit_intercept else self.X
+        A = np.subtract(self.X, self.X_offset, order="K") if self.fit_intercept else self.X
         bc = self.y - self.y_offset if self.fit_intercept else self.y
         if self.sample_weight is not None:
             root = np.sqrt(self.sample_weight)
-            A = A * root[:, None]
+            A = np.multiply(A, root[:, None], order="K")
             bc = bc * root
-        return np.asfortranarray(A), np.ascontiguousarray(bc)
+        return A, np.ascontiguousarray(bc)
 
     @property
     def A(self) -> np.ndarray:

@@ -155,6 +155,8 @@ def map_path(
         for k, pk in enumerate(pens):
             kkts[k] = kkt_residual(coefs[k], lik.smooth_gradient(coefs[k], pk.l2), 0.0, lik.q)
     else:
+        if lik.n_samples >= lik.n_features:
+            lik.gram  # noqa: B018 - like scikit-learn's precompute="auto": one Gram for the path
         ws = workspace(lik)
         w = np.zeros(p)
         iterator = range(f.size)

@@ -158,9 +158,9 @@ class _GramColumns:
     def block(self, idx: np.ndarray) -> np.ndarray:
         """:math:`Q_{II}` for an index array ``I`` (a fresh array)."""
         if self.full is not None:
-            return self.full[np.ix_(idx, idx)]
+            return self.full[idx][:, idx]
         self._ensure(idx)
-        return self._cols[np.ix_(idx, self._slot[idx])]
+        return self._cols[idx][:, self._slot[idx]]
 
     def matvec(self, idx: np.ndarray, v: np.ndarray) -> np.ndarray:
         r""":math:`Q_{:,I}\,v`, from cached columns (:math:`O(p|I|)`, no copies)."""
@@ -229,7 +229,7 @@ class _CholeskyCache:
                     if order.size == k:
                         L = self.L
                     else:
-                        Hn = H[np.ix_(perm, perm)]
+                        Hn = H if np.array_equal(order, W) else H[np.ix_(perm, perm)]
                         L21 = linalg.solve_triangular(
                             self.L, Hn[:k, k:], lower=True, check_finite=False
                         ).T
@@ -484,10 +484,10 @@ def solve_l1(
     else:
         w = np.array(w0, dtype=float, copy=True)
     n_iter += _descend(lik, cols, fac, w, l1, l2, thr, max_iter)
-    g = lik.smooth_gradient(w, l2)
+    g = cols.gradient(w, l2)
     res = kkt_residual(w, g, l1, lik.q)
     if res > tol:
         _polish(lik, cols, w, l1, l2)
-        g = lik.smooth_gradient(w, l2)
+        g = cols.gradient(w, l2)
         res = kkt_residual(w, g, l1, lik.q)
     return SolverOutput(w, n_iter, res)
