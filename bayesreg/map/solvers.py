@@ -185,10 +185,11 @@ class _GramColumns:
 class _CholeskyCache:
     r"""Cholesky factor of :math:`Q_{WW} + \lambda_2 I`, kept across iterations.
 
-    When a working set only grows, the factor is extended by bordering,
+    Features that leave the working set are removed by recomputing only the trailing
+    block (:meth:`_downdate`); features that join it are added by bordering (:meth:`_border`),
     :math:`L' = \begin{pmatrix} L & 0 \\ B L^{-\top} & \mathrm{chol}(C - B H^{-1} B^\top)\end{pmatrix}`,
-    at :math:`O(k^2 m)` instead of :math:`O(k^3)`; otherwise it is recomputed. A
-    (numerically) singular system falls back to the least-squares solution.
+    at :math:`O(k^2 m)` instead of :math:`O(k^3)`. A numerically singular system raises
+    ``LinAlgError``; the caller then takes a null-space or least-squares direction.
     """
 
     _PIVOT = math.sqrt(np.finfo(float).eps)
@@ -209,6 +210,40 @@ class _CholeskyCache:
         d = np.abs(np.diag(L))
         return bool(d.size == 0 or d.min() > self._PIVOT * max(d.max(), 1e-300))
 
+    @staticmethod
+    def _downdate(order: np.ndarray, L: np.ndarray, kept: np.ndarray):
+        r"""Factor of the system without the dropped features.
+
+        With :math:`i_0` the first dropped position and :math:`K` the kept ones after it,
+        the new factor keeps :math:`L_{:i_0,:i_0}` and :math:`L_{K,:i_0}`, and its trailing
+        block is :math:`\mathrm{chol}(L_{K,i_0:}L_{K,i_0:}^\top)`.
+        """
+        i0 = int(np.argmin(kept))
+        K = np.flatnonzero(kept[i0:]) + i0
+        m = i0 + K.size
+        new = np.zeros((m, m))
+        new[:i0, :i0] = L[:i0, :i0]
+        if K.size:
+            tail = L[K, i0:]
+            new[i0:, :i0] = L[K, :i0]
+            new[i0:, i0:] = linalg.cholesky(tail @ tail.T, lower=True, check_finite=False)
+        return order[kept], new
+
+    @staticmethod
+    def _border(order, L, added, H, loc):
+        """Factor extended by the rows and columns of the ``added`` features."""
+        k = order.size
+        po, pa = loc[order], loc[added]
+        L21 = linalg.solve_triangular(L, H[np.ix_(po, pa)], lower=True, check_finite=False).T
+        L22 = linalg.cholesky(
+            H[np.ix_(pa, pa)] - L21 @ L21.T, lower=True, check_finite=False
+        )
+        new = np.zeros((k + added.size, k + added.size))
+        new[:k, :k] = L
+        new[k:, :k] = L21
+        new[k:, k:] = L22
+        return np.concatenate([order, added]), new
+
     def solve(self, W: np.ndarray, H: np.ndarray, rhs: np.ndarray) -> np.ndarray:
         """Solve ``H x = rhs`` where ``H`` is the system on working set ``W`` (in W's order).
 
@@ -218,28 +253,19 @@ class _CholeskyCache:
         loc[W] = np.arange(W.size)
         try:
             L = None
-            if self.order is not None and self.order.size <= W.size:
-                old_pos = loc[self.order]
-                if (old_pos >= 0).all():
+            if self.order is not None:
+                order, L = self.order, self.L
+                kept = loc[order] >= 0
+                if not kept.all():
+                    order, L = self._downdate(order, L, kept)
+                if L is not None and order.size > 0:
                     is_old = np.zeros(W.size, dtype=bool)
-                    is_old[old_pos] = True
-                    order = np.concatenate([self.order, W[~is_old]])
+                    is_old[loc[order]] = True
+                    if not is_old.all():
+                        order, L = self._border(order, L, W[~is_old], H, loc)
                     perm = loc[order]
-                    k = self.order.size
-                    if order.size == k:
-                        L = self.L
-                    else:
-                        Hn = H if np.array_equal(order, W) else H[np.ix_(perm, perm)]
-                        L21 = linalg.solve_triangular(
-                            self.L, Hn[:k, k:], lower=True, check_finite=False
-                        ).T
-                        L22 = linalg.cholesky(
-                            Hn[k:, k:] - L21 @ L21.T, lower=True, check_finite=False
-                        )
-                        L = np.zeros((order.size, order.size))
-                        L[:k, :k] = self.L
-                        L[k:, :k] = L21
-                        L[k:, k:] = L22
+                else:
+                    L = None
             if L is None:
                 order, perm = W, np.arange(W.size)
                 L = linalg.cholesky(H, lower=True, check_finite=False)
