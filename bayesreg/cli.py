@@ -323,12 +323,23 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------- entry point
+def _safe_streams() -> None:
+    """Never crash on a console that cannot print "Δ" or "τ" (e.g. cp1252 on Windows)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "Δτσ".encode(stream.encoding or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``bayesreg`` command line with ``argv`` (default ``sys.argv[1:]``).
 
     Returns the exit code: 0 success, 1 a failed check, 2 bad input (one line on
     stderr, ``bayesreg: error: ...``). ``--help`` and ``--version`` return 0.
     """
+    _safe_streams()
     parser = build_parser()
     try:
         args = parser.parse_args(None if argv is None else list(argv))
