@@ -30,11 +30,13 @@ report says what is missing.
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import html
 import math
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +116,17 @@ def _validation_rows(X: Any, y: np.ndarray, priors: dict[str, Any], sigma: float
     return rows
 
 
+@contextlib.contextmanager
+def _noted_warnings(notes: list[str], where: str) -> Iterator[None]:
+    """Record the warnings raised inside (e.g. MCMC diagnostics) as report notes, and re-emit them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        notes.append(f"{where}: {w.message}")
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
 def _save(fig: Any, path: Path) -> None:
     import matplotlib.pyplot as plt
 
@@ -157,16 +170,16 @@ def _summary_rows(
     posteriors: dict[str, Any], maps: dict[str, Any], sklearn: dict[str, Any], eps: float, names: list[str]
 ) -> tuple[list[str], list[list[Any]]]:
     """One row per (prior, coefficient): MAP, scikit-learn, posterior summaries."""
+    import arviz_stats as azs
+
+    from bayesreg.stats import posterior_mass_near_zero
+
     header = ["prior", "feature", "MAP", "scikit-learn", "post. mean", "post. sd", "eti 3%", "eti 97%",
               "P(|b|<eps)", "r_hat", "ess_bulk"]
     rows: list[list[Any]] = []
     for label in PRIOR_LABELS:
         coef_map, coef_sk = maps[label].coef, np.asarray(sklearn[label].coef_)
         if label in posteriors:
-            import arviz_stats as azs
-
-            from bayesreg.stats import posterior_mass_near_zero
-
             da = posteriors[label]["posterior"]["coef"]
             mean = azs.mean(da, dim=["chain", "draw"], round_to="none").values
             sd = azs.std(da, dim=["chain", "draw"], round_to="none").values
@@ -315,7 +328,8 @@ def run_demo(
     posteriors: dict[str, Any] = {}
     if sample_posterior is not None:
         for i, (label, prior) in enumerate(priors.items()):
-            posteriors[label] = sample_posterior(X, y, prior, random_seed=random_seed + i, **kw)
+            with _noted_warnings(notes, f"MCMC, {label} prior"):
+                posteriors[label] = sample_posterior(X, y, prior, random_seed=random_seed + i, **kw)
     bar.update()
 
     advance()
@@ -324,11 +338,11 @@ def run_demo(
         lam = stats.path_lambdas(paths["Lasso"])
         idx = np.unique(np.linspace(0, lam.size - 1, band_points + 2).round().astype(int)[1:-1])
         band_kw = dict(kw)
-        band_posts = [
-            sample_posterior(X, y, paths["Lasso"].priors[k], sigma=sigma, random_seed=random_seed + 10 + k,
-                             **band_kw)
-            for k in idx
-        ]
+        band_posts = []
+        for k in idx:
+            with _noted_warnings(notes, f"MCMC on the Lasso path at λ₁ = {lam[k]:.4g}"):
+                band_posts.append(sample_posterior(X, y, paths["Lasso"].priors[k], sigma=sigma,
+                                                   random_seed=random_seed + 10 + k, **band_kw))
         bands["Lasso"] = stats.posterior_path_bands(lam[idx], band_posts, prob=0.9)
     bar.update()
 
