@@ -24,10 +24,13 @@ def figure_of(pc: Any) -> Any:
 
 def trace_plot(dt: Any, *, var_names: Any = None, **kwargs: Any) -> Any:
     """:func:`arviz_plots.plot_trace` of ``coef``, ``intercept`` (and ``sigma``): one panel per
-    scalar, one line per chain. Returns the ``PlotCollection``."""
+    scalar, one thin line per chain (override with ``visuals={"trace": {...}}``). Returns the
+    ``PlotCollection``."""
     import arviz_plots as azp
 
-    return azp.plot_trace(dt, var_names=_var_names(dt, var_names), backend="matplotlib", **kwargs)
+    visuals = {"trace": {"width": 0.5, "alpha": 0.7}, **kwargs.pop("visuals", {})}
+    return azp.plot_trace(dt, var_names=_var_names(dt, var_names), backend="matplotlib", visuals=visuals,
+                          **kwargs)
 
 
 def rank_plot(dt: Any, *, var_names: Any = None, **kwargs: Any) -> Any:
