@@ -53,6 +53,32 @@ class _MAPBase(RegressorMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return X @ self.coef_ + self.intercept_
 
+    def sample_posterior(self, X: Any, y: Any, sample_weight: Any = None, **kwargs: Any) -> _MAPBase:
+        r"""Fit the MAP, then sample the full posterior (see :func:`bayesreg.sample_posterior`).
+
+        Sets everything :meth:`fit` sets plus ``posterior_``, the DataTree of draws
+        (``coef`` over (chain, draw, feature), ``intercept``, ``sigma`` when learned).
+        The noise is the estimator's ``sigma`` unless ``kwargs`` passes ``sigma=None``
+        (learn it) or ``sigma="jeffreys"``. For a prior without a fixed penalty (a
+        Bayesian lasso with a hyperprior, the horseshoe) there is no MAP: ``coef_`` and
+        ``intercept_`` are then the posterior means. Returns ``self``.
+        """
+        from bayesreg.mcmc import sample_posterior
+
+        prior = check_prior(self._prior())
+        kwargs.setdefault("sigma", self.sigma)
+        kwargs.setdefault("fit_intercept", self.fit_intercept)
+        if prior.has_penalty:
+            self.fit(X, y, sample_weight=sample_weight)
+        else:
+            validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        self.posterior_ = sample_posterior(X, y, prior, sample_weight=sample_weight, **kwargs)
+        if not prior.has_penalty:
+            post = self.posterior_["posterior"]
+            self.coef_ = post["coef"].mean(("chain", "draw")).values
+            self.intercept_ = float(post["intercept"].mean())
+        return self
+
     def to_sklearn(self, n_samples: int | None = None, sample_weight: Any = None):
         """The equivalent configured scikit-learn estimator (see :func:`bayesreg.convert.to_sklearn`)."""
         from bayesreg.convert import to_sklearn
