@@ -8,7 +8,6 @@ block. This hook rewrites both into the ``arithmatex`` spans MathJax typesets.
 
 from __future__ import annotations
 
-import html
 import re
 
 _INLINE = re.compile(r":math:<code>(.*?)</code>", re.S)
@@ -29,5 +28,3 @@ def on_page_content(html_text: str, **kwargs) -> str:
     html_text = _INLINE.sub(lambda m: f'<span class="arithmatex">\\({_tex(m.group(1))}\\)</span>', html_text)
     return html_text
 
-
-__all__ = ["on_page_content", "html"]
