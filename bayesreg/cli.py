@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -42,50 +42,58 @@ class _Parser(argparse.ArgumentParser):
 
 
 # ----------------------------------------------------------------- option types
-def _positive_float(text: str) -> float:
-    import math
+def _option_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse ``type`` from a parser that raises ValueError with a clear message."""
 
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (math.isfinite(v) and v > 0):
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
-    return v
+    def convert(text: str) -> Any:
+        try:
+            return parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = getattr(parse, "__name__", "value")
+    return convert
 
 
-def _positive_int(text: str) -> int:
+def _count(text: str) -> int:
+    """An integer >= 1."""
     try:
         v = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        raise ValueError(f"expected an integer, got {text!r}") from None
     if v < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+        raise ValueError(f"expected an integer >= 1, got {text!r}")
     return v
 
 
 def _jobs(text: str) -> int:
-    if text.strip() == "-1":
-        return -1
-    return _positive_int(text)
+    """An integer >= 1, or -1 for one worker per core."""
+    return -1 if text.strip() == "-1" else _count(text)
+
+
+def _number(text: str) -> float:
+    from bayesreg.validate import positive_number
+
+    return positive_number(text, "the value")
 
 
 def _family(text: str) -> str:
     from bayesreg.validate import parse_family
 
-    try:
-        return parse_family(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse_family(text)
 
 
-def _scale(text: str):
+def _scale(text: str) -> Any:
     from bayesreg.validate import parse_scale
 
-    try:
-        return parse_scale(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    return parse_scale(text)
+
+
+_positive_float = _option_type(_number)
+_positive_int = _option_type(_count)
+_jobs_type = _option_type(_jobs)
+_family_type = _option_type(_family)
+_scale_type = _option_type(_scale)
 
 
 def _split(values: Sequence[str] | None) -> list[str] | None:
@@ -99,14 +107,25 @@ def _split(values: Sequence[str] | None) -> list[str] | None:
 def _add_data_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("data")
     g.add_argument(
-        "--data", metavar="FILE", type=Path,
+        "--data",
+        metavar="FILE",
+        type=Path,
         help="CSV, Parquet or NPZ file (default: scikit-learn's built-in diabetes data)",
     )
-    g.add_argument("--target", metavar="COLUMN", help="response column (required with --data for tables)")
-    g.add_argument("--weights", metavar="COLUMN", help="column of sample weights (not a feature)")
-    g.add_argument("--no-intercept", dest="fit_intercept", action="store_false", help="fit without an intercept")
     g.add_argument(
-        "--sigma", type=_positive_float, default=1.0,
+        "--target", metavar="COLUMN", help="response column (required with --data for tables)"
+    )
+    g.add_argument("--weights", metavar="COLUMN", help="column of sample weights (not a feature)")
+    g.add_argument(
+        "--no-intercept",
+        dest="fit_intercept",
+        action="store_false",
+        help="fit without an intercept",
+    )
+    g.add_argument(
+        "--sigma",
+        type=_positive_float,
+        default=1.0,
         help="noise standard deviation σ that turns prior scales into penalties (default 1)",
     )
 
@@ -135,19 +154,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_options(v)
     v.add_argument(
-        "--priors", nargs="+", metavar="PRIOR", type=str, default=None,
+        "--priors",
+        nargs="+",
+        metavar="PRIOR",
+        type=str,
+        default=None,
         help="prior families: gaussian (ridge), laplace (lasso), elasticnet "
         "(default: all three; comma- or space-separated)",
     )
     v.add_argument(
-        "--scales", nargs="+", metavar="SCALE", type=str, default=None,
+        "--scales",
+        nargs="+",
+        metavar="SCALE",
+        type=str,
+        default=None,
         help="prior scales: Gaussian sd τ, Laplace b; a pair B:T gives Laplace b=B, Gaussian "
         "τ=T, elastic net both (one number: b=τ). "
         "Default: five scales adapted to the data",
     )
-    v.add_argument("--tol", type=_positive_float, default=DEFAULT_TOL, help=f"agreement tolerance (default {DEFAULT_TOL:g})")
-    v.add_argument("--out", metavar="FILE", type=Path, help="also write the table to FILE (.csv or .json)")
-    v.add_argument("--jobs", type=_jobs, default=1, metavar="N", help="worker processes (-1: all cores; default 1)")
+    v.add_argument(
+        "--tol",
+        type=_positive_float,
+        default=DEFAULT_TOL,
+        help=f"agreement tolerance (default {DEFAULT_TOL:g})",
+    )
+    v.add_argument(
+        "--out", metavar="FILE", type=Path, help="also write the table to FILE (.csv or .json)"
+    )
+    v.add_argument(
+        "--jobs",
+        type=_jobs_type,
+        default=1,
+        metavar="N",
+        help="worker processes (-1: all cores; default 1)",
+    )
     v.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     v.set_defaults(func=_cmd_validate)
 
@@ -159,26 +199,46 @@ def build_parser() -> argparse.ArgumentParser:
         "bayesreg.io.save (model.json, posterior.nc).",
     )
     _add_data_options(f)
-    f.add_argument("--prior", type=_family, required=True, help="gaussian (ridge), laplace (lasso) or elasticnet")
     f.add_argument(
-        "--scale", type=_scale, required=True,
+        "--prior",
+        type=_family_type,
+        required=True,
+        help="gaussian (ridge), laplace (lasso) or elasticnet",
+    )
+    f.add_argument(
+        "--scale",
+        type=_scale_type,
+        required=True,
         help="prior scale: Gaussian sd τ, Laplace b, elastic net B:T (one number: b=τ)",
     )
     f.add_argument("--mcmc", action="store_true", help="also sample the posterior with PyMC")
-    f.add_argument("--draws", type=_positive_int, default=1000, help="posterior draws per chain (default 1000)")
-    f.add_argument("--tune", type=_positive_int, default=1000, help="tuning steps per chain (default 1000)")
+    f.add_argument(
+        "--draws", type=_positive_int, default=1000, help="posterior draws per chain (default 1000)"
+    )
+    f.add_argument(
+        "--tune", type=_positive_int, default=1000, help="tuning steps per chain (default 1000)"
+    )
     f.add_argument("--chains", type=_positive_int, default=4, help="chains (default 4)")
     f.add_argument("--seed", type=int, default=None, help="random seed of the sampler")
-    f.add_argument("--out", metavar="DIR", type=Path, required=True, help="directory to save the model in")
+    f.add_argument(
+        "--out", metavar="DIR", type=Path, required=True, help="directory to save the model in"
+    )
     f.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     f.set_defaults(func=_cmd_fit)
 
     d = sub.add_parser(
-        "demo", help="run the demonstration and write its outputs",
+        "demo",
+        help="run the demonstration and write its outputs",
         description="Run the bayesreg demonstration (what `make demo` runs) and write its "
         "figures and tables to --out.",
     )
-    d.add_argument("--out", metavar="DIR", type=Path, default=Path("demo-output"), help="output directory (default demo-output)")
+    d.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        default=Path("demo-output"),
+        help="output directory (default demo-output)",
+    )
     d.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bars")
     d.set_defaults(func=_cmd_demo)
     return parser
@@ -193,7 +253,9 @@ def _load(args: argparse.Namespace):
     from bayesreg.data import DataError, load_dataset
 
     if args.data is None and args.weights is not None:
-        raise UsageError("--weights needs --data (the built-in diabetes data has no weights column)")
+        raise UsageError(
+            "--weights needs --data (the built-in diabetes data has no weights column)"
+        )
     try:
         return load_dataset(args.data, target=args.target, weights=args.weights)
     except DataError as exc:
@@ -208,23 +270,33 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     scales = _split(args.scales)
     try:
         fams = [_family(p) for p in priors]
-    except argparse.ArgumentTypeError as exc:
+    except ValueError as exc:
         raise UsageError(f"argument --priors: {exc}") from None
     try:
         scales = None if scales is None else [_scale(s) for s in scales]
         for fam in fams:
             for s in scales or ():
                 make_prior(fam, s)
-    except (argparse.ArgumentTypeError, ValueError) as exc:
+    except ValueError as exc:
         raise UsageError(f"argument --scales: {exc}") from None
     out = args.out
     if out is not None and out.suffix.lower() not in (".csv", ".json"):
-        raise UsageError(f"argument --out: cannot tell the format of {out}; use a .csv or .json name")
+        raise UsageError(
+            f"argument --out: cannot tell the format of {out}; use a .csv or .json name"
+        )
     weights = None if ds.sample_weight is None else {"none": None, ds.weights: ds.sample_weight}
     table = validate(
-        ds.X, ds.y, fams, scales, sigma=args.sigma, sample_weights=weights,
-        fit_intercept=args.fit_intercept, tol=args.tol, n_jobs=args.jobs,
-        progress=_progress(args), source=ds.source,
+        ds.X,
+        ds.y,
+        fams,
+        scales,
+        sigma=args.sigma,
+        sample_weights=weights,
+        fit_intercept=args.fit_intercept,
+        tol=args.tol,
+        n_jobs=args.jobs,
+        progress=_progress(args),
+        source=ds.source,
     )
     print(
         f"bayesreg validate: {ds.source}, target {ds.target!r}, n={ds.n_samples}, "
@@ -262,31 +334,41 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     import numpy as np
 
     from bayesreg import io
+    from bayesreg.validate import sklearn_text
 
     est = _estimator(args.prior, args.scale, args.sigma, args.fit_intercept)
     if args.mcmc and not hasattr(est, "sample_posterior"):
-        print(f"{PROG}: error: --mcmc needs bayesreg.mcmc, which this install lacks", file=sys.stderr)
+        print(
+            f"{PROG}: error: --mcmc needs bayesreg.mcmc, which this install lacks", file=sys.stderr
+        )
         return 1
     out = args.out
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / io.MODEL_FILE).exists())):
+    if out.exists() and (
+        not out.is_dir() or (any(out.iterdir()) and not (out / io.MODEL_FILE).exists())
+    ):
         raise UsageError(f"argument --out: {out} exists and is not a bayesreg model directory")
     ds = _load(args)
     X = ds.frame()
     est.fit(X, ds.y, sample_weight=ds.sample_weight)
-    name, params = est.result_.sklearn_params
-    sk = ", ".join(f"{k}={v:.6g}" for k, v in params.items())
+    sk = sklearn_text(*est.result_.sklearn_params)
     print(
         f"bayesreg fit: {ds.source}, target {ds.target!r}, n={ds.n_samples}, p={ds.n_features}, "
         f"prior {est.result_.prior!r}, sigma={args.sigma:g}"
     )
-    print(f"MAP = scikit-learn {name}({sk}); KKT residual {est.kkt_residual_:.1e}")
+    print(f"MAP = scikit-learn {sk}; KKT residual {est.kkt_residual_:.1e}")
     names = list(ds.feature_names)
     rows = [("feature", "MAP coef")] + [(n, f"{c:.6g}") for n, c in zip(names, est.coef_)]
     rows.append(("(intercept)", f"{est.intercept_:.6g}"))
     if args.mcmc:
         est.sample_posterior(
-            X, ds.y, sample_weight=ds.sample_weight, draws=args.draws, tune=args.tune,
-            chains=args.chains, random_seed=args.seed, progressbar=_progress(args),
+            X,
+            ds.y,
+            sample_weight=ds.sample_weight,
+            draws=args.draws,
+            tune=args.tune,
+            chains=args.chains,
+            random_seed=args.seed,
+            progressbar=_progress(args),
         )
         post = est.posterior_["posterior"]
         coef = np.asarray(post["coef"]).reshape(-1, ds.n_features)
@@ -314,7 +396,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         from bayesreg.demo import run_demo
     except ImportError as exc:
         if getattr(exc, "name", None) in ("bayesreg.demo",):
-            print(f"{PROG}: error: the demo is not available in this install (bayesreg.demo is missing)", file=sys.stderr)
+            print(
+                f"{PROG}: error: the demo is not available in this install (bayesreg.demo is missing)",
+                file=sys.stderr,
+            )
             return 1
         raise
     path = run_demo(args.out, progressbar=args.progress and sys.stderr.isatty())

@@ -94,9 +94,7 @@ def _pandas(path: Path) -> Any:
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover - pandas ships with the io extra
-        raise DataError(
-            f"reading {path.name} needs pandas: pip install 'bayesreg[io]'"
-        ) from None
+        raise DataError(f"reading {path.name} needs pandas: pip install 'bayesreg[io]'") from None
     return pd
 
 
@@ -155,8 +153,7 @@ def _read_npz(path: Path, target: str | None, weights: str | None):
             names = [str(s) for s in np.ravel(names)]
             if len(names) != X.shape[1]:
                 raise DataError(
-                    f"{path}: feature_names has {len(names)} entries but X has "
-                    f"{X.shape[1]} columns"
+                    f"{path}: feature_names has {len(names)} entries but X has {X.shape[1]} columns"
                 )
         w = None
         if weights is not None:
@@ -235,8 +232,7 @@ def _from_columns(
     names = list(columns)
     if target is None:
         raise DataError(
-            f"name the response column of {where} with --target "
-            f"(columns: {', '.join(names[:20])})"
+            f"name the response column of {where} with --target (columns: {', '.join(names[:20])})"
         )
     if target not in columns:
         raise _unknown("target column", target, where, names)
@@ -348,8 +344,13 @@ def load_dataset(
 
 
 def _from_arrays(
-    X: np.ndarray, y: np.ndarray, w: np.ndarray | None, names: list[str], target: str,
-    weights: str | None, where: str,
+    X: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray | None,
+    names: list[str],
+    target: str,
+    weights: str | None,
+    where: str,
 ) -> Dataset:
     if np.ndim(y) != 1 or len(y) != X.shape[0]:
         raise DataError(

@@ -55,7 +55,9 @@ def _resolve(name: str) -> type:
         for part in qual.split("."):
             obj = getattr(obj, part)
     except (ImportError, AttributeError):
-        raise ValueError(f"the model file names class {name!r}, which this bayesreg lacks") from None
+        raise ValueError(
+            f"the model file names class {name!r}, which this bayesreg lacks"
+        ) from None
     if not isinstance(obj, type):
         raise ValueError(f"{name!r} is not a class")
     return obj
@@ -111,13 +113,17 @@ class _Encoder:
         if isinstance(value, dict):
             if not all(isinstance(k, str) for k in value):
                 raise TypeError(f"cannot save {where}: a dict with non-string keys")
-            return {_TYPE: "dict", "items": {k: self(v, f"{where}[{k!r}]") for k, v in value.items()}}
+            return {
+                _TYPE: "dict",
+                "items": {k: self(v, f"{where}[{k!r}]") for k, v in value.items()},
+            }
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             cls = type(value)
             _resolve(_qualname(cls))  # only bayesreg dataclasses (priors, penalties, results)
             fields = {
                 f.name: self(getattr(value, f.name), f"{where}.{f.name}")
-                for f in dataclasses.fields(value) if f.init
+                for f in dataclasses.fields(value)
+                if f.init
             }
             return {_TYPE: "dataclass", "class": _qualname(cls), "fields": fields}
         if _is_datatree(value):
@@ -207,7 +213,8 @@ def _open_datatree(path: Path, fmt: str) -> Any:
 def _fitted_attributes(estimator: Any) -> dict[str, Any]:
     """scikit-learn's fitted attributes: public names ending in one underscore."""
     return {
-        k: v for k, v in vars(estimator).items()
+        k: v
+        for k, v in vars(estimator).items()
         if k.endswith("_") and not k.startswith("_") and not k.endswith("__")
     }
 
@@ -265,7 +272,9 @@ def save(estimator: Any, path: str | Path, *, posterior_format: str = "auto") ->
         "fitted": {k: encoder(v, k) for k, v in fitted.items()},
     }
     doc["files"] = encoder.files
-    (directory / MODEL_FILE).write_text(json.dumps(doc, indent=1, allow_nan=False), encoding="utf-8")
+    (directory / MODEL_FILE).write_text(
+        json.dumps(doc, indent=1, allow_nan=False), encoding="utf-8"
+    )
     return directory
 
 

@@ -28,8 +28,9 @@ Scales
 A scale is the prior's own parameter: the Gaussian sd :math:`\tau`, the Laplace scale
 :math:`b`, or the elastic-net pair :math:`(b, \tau)`. A single number ``s`` means
 :math:`b = \tau = s`; a pair ``"B:T"`` gives the Laplace prior ``B``, the Gaussian
-prior ``T`` and the elastic net both, so one list of pairs serves every family. Without scales, :func:`auto_scales` picks a grid that spans the
-data's interesting range: penalties at fractions :math:`f` of natural sizes,
+prior ``T`` and the elastic net both, so one list of pairs serves every family.
+Without scales, :func:`auto_scales` picks a grid that spans the data's interesting
+range: penalties at fractions :math:`f` of natural sizes,
 
 .. math::
 
@@ -64,20 +65,33 @@ __all__ = [
     "DEFAULT_FRACTIONS",
     "parse_family",
     "parse_scale",
+    "positive_number",
     "make_prior",
     "auto_scales",
     "compare_to_sklearn",
+    "sklearn_text",
     "ValidationRow",
     "ValidationTable",
     "validate",
 ]
 
 #: Prior families with a fixed penalty, by canonical name.
-FAMILIES: dict[str, type[Prior]] = {"gaussian": Gaussian, "laplace": Laplace, "elasticnet": ElasticNet}
+FAMILIES: dict[str, type[Prior]] = {
+    "gaussian": Gaussian,
+    "laplace": Laplace,
+    "elasticnet": ElasticNet,
+}
 _ALIASES = {
-    "gaussian": "gaussian", "normal": "gaussian", "ridge": "gaussian", "l2": "gaussian",
-    "laplace": "laplace", "lasso": "laplace", "l1": "laplace",
-    "elasticnet": "elasticnet", "elastic-net": "elasticnet", "elastic_net": "elasticnet",
+    "gaussian": "gaussian",
+    "normal": "gaussian",
+    "ridge": "gaussian",
+    "l2": "gaussian",
+    "laplace": "laplace",
+    "lasso": "laplace",
+    "l1": "laplace",
+    "elasticnet": "elasticnet",
+    "elastic-net": "elasticnet",
+    "elastic_net": "elasticnet",
     "enet": "elasticnet",
 }
 #: Penalty fractions of :func:`auto_scales` (module docstring).
@@ -98,13 +112,13 @@ def parse_family(name: str) -> str:
     key = str(name).strip().lower()
     if key not in _ALIASES:
         raise ValueError(
-            f"unknown prior {name!r}; choose from gaussian (ridge), laplace (lasso), "
-            "elasticnet"
+            f"unknown prior {name!r}; choose from gaussian (ridge), laplace (lasso), elasticnet"
         )
     return _ALIASES[key]
 
 
-def _positive(text: str, what: str) -> float:
+def positive_number(text: str | float, what: str) -> float:
+    """``text`` as a finite float > 0, or a ValueError naming ``what``."""
     try:
         v = float(text)
     except (TypeError, ValueError):
@@ -120,8 +134,8 @@ def parse_scale(text: str | float) -> Scale:
         parts = text.split(":")
         if len(parts) != 2:
             raise ValueError(f"a scale pair is written B:T, got {text!r}")
-        return (_positive(parts[0], "scale"), _positive(parts[1], "scale"))
-    return _positive(text, "scale")
+        return (positive_number(parts[0], "scale"), positive_number(parts[1], "scale"))
+    return positive_number(text, "scale")
 
 
 def make_prior(family: str, scale: Scale) -> Prior:
@@ -231,8 +245,13 @@ class ValidationRow:
     @property
     def sklearn_text(self) -> str:
         """``"Lasso(alpha=0.00113)"``."""
-        args = ", ".join(f"{k}={v:.6g}" for k, v in self.sklearn_params.items())
-        return f"{self.sklearn}({args})"
+        return sklearn_text(self.sklearn, self.sklearn_params)
+
+
+def sklearn_text(name: str, params: Mapping[str, float]) -> str:
+    """A scikit-learn estimator and its penalty as text: ``"Lasso(alpha=0.00113)"``."""
+    args = ", ".join(f"{k}={v:.6g}" for k, v in params.items())
+    return f"{name}({args})"
 
 
 def compare_to_sklearn(
@@ -275,8 +294,11 @@ def compare_to_sklearn(
         X, y, prior, sigma=sigma, fit_intercept=fit_intercept, sample_weight=sample_weight
     )
     sk = to_sklearn(
-        prior, sigma=sigma, n_samples=int(np.shape(y)[0]),
-        sample_weight=sample_weight, fit_intercept=fit_intercept,
+        prior,
+        sigma=sigma,
+        n_samples=int(np.shape(y)[0]),
+        sample_weight=sample_weight,
+        fit_intercept=fit_intercept,
     )
     with warnings.catch_warnings():
         # a ConvergenceWarning is reported through the row (it will disagree)
@@ -379,8 +401,12 @@ class ValidationTable:
     def to_json(self) -> str:
         """The table as JSON: tolerance, σ, source and the records."""
         doc = {
-            "tol": self.tol, "sigma": self.sigma, "source": self.source, "ok": self.ok,
-            **self.meta, "rows": self.to_records(),
+            "tol": self.tol,
+            "sigma": self.sigma,
+            "source": self.source,
+            "ok": self.ok,
+            **self.meta,
+            "rows": self.to_records(),
         }
         return json.dumps(doc, indent=2, allow_nan=True)
 
@@ -429,8 +455,13 @@ def _run_task(task: tuple[str, Scale, str]) -> ValidationRow:
     family, scale, wname = task
     w = _WORKER
     return compare_to_sklearn(
-        w["X"], w["y"], make_prior(family, scale), sigma=w["sigma"],
-        sample_weight=w["weights"][wname], fit_intercept=w["fit_intercept"], tol=w["tol"],
+        w["X"],
+        w["y"],
+        make_prior(family, scale),
+        sigma=w["sigma"],
+        sample_weight=w["weights"][wname],
+        fit_intercept=w["fit_intercept"],
+        tol=w["tol"],
         weights_name=wname,
     )
 
@@ -441,7 +472,10 @@ def _weightings(sample_weights: Any) -> dict[str, np.ndarray | None]:
     if isinstance(sample_weights, Mapping):
         if not sample_weights:
             raise ValueError("sample_weights is an empty mapping; pass None for unweighted")
-        return {str(k): (None if v is None else np.asarray(v, dtype=float)) for k, v in sample_weights.items()}
+        return {
+            str(k): (None if v is None else np.asarray(v, dtype=float))
+            for k, v in sample_weights.items()
+        }
     return {"none": None, "weights": np.asarray(sample_weights, dtype=float)}
 
 
@@ -500,7 +534,7 @@ def validate(
     from bayesreg._validation import check_sigma, check_X_y
 
     sigma = check_sigma(sigma)
-    tol = _positive(tol, "tol")
+    tol = positive_number(tol, "tol")
     weights = _weightings(sample_weights)
     Xa, ya, _ = check_X_y(X, y)
     for w in weights.values():
@@ -508,11 +542,15 @@ def validate(
     fams = [parse_family(p) for p in priors]
     if not fams:
         raise ValueError("no priors to validate")
-    grid_scales = None if scales is None else [parse_scale(s) if isinstance(s, str) else s for s in scales]
+    grid_scales = (
+        None if scales is None else [parse_scale(s) if isinstance(s, str) else s for s in scales]
+    )
     tasks: list[tuple[str, Scale, str]] = []
     for fam in fams:
-        fam_scales = grid_scales if grid_scales is not None else auto_scales(
-            Xa, ya, fam, sigma=sigma, fit_intercept=fit_intercept
+        fam_scales = (
+            grid_scales
+            if grid_scales is not None
+            else auto_scales(Xa, ya, fam, sigma=sigma, fit_intercept=fit_intercept)
         )
         for s in fam_scales:
             make_prior(fam, s)  # validate before any work
@@ -520,7 +558,11 @@ def validate(
     n_jobs = _n_workers(n_jobs, len(tasks))
     init = (Xa, ya, weights, sigma, bool(fit_intercept), float(tol))
     rows = _run(tasks, init, n_jobs, progress)
-    meta = {"fit_intercept": bool(fit_intercept), "n_samples": int(Xa.shape[0]), "n_features": int(Xa.shape[1])}
+    meta = {
+        "fit_intercept": bool(fit_intercept),
+        "n_samples": int(Xa.shape[0]),
+        "n_features": int(Xa.shape[1]),
+    }
     return ValidationTable(rows, tol=float(tol), sigma=sigma, source=source, meta=meta)
 
 
@@ -547,7 +589,9 @@ def _run(tasks, init, n_jobs: int, progress: bool) -> list[ValidationRow]:
         from concurrent.futures import ProcessPoolExecutor
 
         ctx = multiprocessing.get_context("spawn")  # safe with BLAS / PyMC threads
-        with ProcessPoolExecutor(n_jobs, mp_context=ctx, initializer=_init_worker, initargs=init) as pool:
+        with ProcessPoolExecutor(
+            n_jobs, mp_context=ctx, initializer=_init_worker, initargs=init
+        ) as pool:
             rows = []
             for row in pool.map(_run_task, tasks, chunksize=max(1, len(tasks) // (4 * n_jobs))):
                 rows.append(row)

@@ -72,8 +72,22 @@ def test_validate_builtin_exits_0_within_1e8(tmp_path, capsys):
 
 def test_validate_user_csv_with_weights_and_csv_output(data_dir, capsys):
     code, out, _ = run(
-        ["validate", "--data", "my_data.csv", "--target", "y", "--weights", "w",
-         "--priors", "lasso,enet", "--scales", "0.05", "0.5", "--out", "t.csv"],
+        [
+            "validate",
+            "--data",
+            "my_data.csv",
+            "--target",
+            "y",
+            "--weights",
+            "w",
+            "--priors",
+            "lasso,enet",
+            "--scales",
+            "0.05",
+            "0.5",
+            "--out",
+            "t.csv",
+        ],
         capsys,
     )
     assert code == 0
@@ -82,7 +96,9 @@ def test_validate_user_csv_with_weights_and_csv_output(data_dir, capsys):
     with open("t.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert [(r["family"], r["scale"], r["weights"]) for r in rows][:2] == [
-        ("laplace", "0.05", "none"), ("laplace", "0.05", "w")]
+        ("laplace", "0.05", "none"),
+        ("laplace", "0.05", "w"),
+    ]
     # weighted Lasso: alpha = sigma^2 / (sum(w) b)
     w = np.loadtxt("my_data.csv", delimiter=",", skiprows=1)[:, -1]
     assert float(rows[1]["sklearn_alpha"]) == pytest.approx(1.0 / (w.sum() * 0.05), rel=1e-12)
@@ -92,7 +108,9 @@ def test_validate_user_csv_with_weights_and_csv_output(data_dir, capsys):
 
 
 def test_validate_disagreement_exits_1_and_lists_rows(capsys):
-    code, out, _ = run(["validate", "--priors", "lasso", "--scales", "0.1", "1", "--tol", "1e-300"], capsys)
+    code, out, _ = run(
+        ["validate", "--priors", "lasso", "--scales", "0.1", "1", "--tol", "1e-300"], capsys
+    )
     assert code == 1
     summary, failures = out.split("FAIL: ", 1)
     assert failures.startswith("2 of 2 rows disagree")
@@ -103,7 +121,11 @@ def test_validate_wrong_conversion_exits_1(monkeypatch, capsys):
     import bayesreg.convert as convert
 
     right = convert.to_sklearn
-    monkeypatch.setattr(convert, "to_sklearn", lambda prior, **kw: right(prior, **kw).set_params(alpha=1.5 * right(prior, **kw).alpha))
+    monkeypatch.setattr(
+        convert,
+        "to_sklearn",
+        lambda prior, **kw: right(prior, **kw).set_params(alpha=1.5 * right(prior, **kw).alpha),
+    )
     code, out, _ = run(["validate", "--priors", "ridge", "--scales", "1"], capsys)
     assert code == 1 and "FAIL: 1 of 1" in out
 
@@ -178,14 +200,26 @@ def _bad_files(tmp: Path) -> dict[str, Path]:
 
 BAD = [
     (["validate", "--data", "missing.csv", "--target", "y"], r"missing\.csv does not exist"),
-    (["validate", "--data", "my_data.csv", "--target", "yy"], r"target column 'yy' not found .*did you mean 'y'"),
+    (
+        ["validate", "--data", "my_data.csv", "--target", "yy"],
+        r"target column 'yy' not found .*did you mean 'y'",
+    ),
     (["validate", "--data", "my_data.csv"], r"--target"),
-    (["validate", "--data", "broken.csv", "--target", "y"], r"column 'bmi' .* missing values \(NaN\) .* row 18"),
+    (
+        ["validate", "--data", "broken.csv", "--target", "y"],
+        r"column 'bmi' .* missing values \(NaN\) .* row 18",
+    ),
     (["validate", "--data", "{text}", "--target", "y"], r"non-numeric feature column 'b'"),
     (["validate", "--data", "{inf}", "--target", "y"], r"column 'a' .* infinite values"),
     (["validate", "--data", "{empty}", "--target", "y"], r"cannot read .*empty\.csv"),
-    (["validate", "--data", "{negw}", "--target", "y", "--weights", "w"], r"weights column 'w' .* negative"),
-    (["validate", "--data", "my_data.csv", "--target", "y", "--weights", "nope"], r"weights column 'nope' not found"),
+    (
+        ["validate", "--data", "{negw}", "--target", "y", "--weights", "w"],
+        r"weights column 'w' .* negative",
+    ),
+    (
+        ["validate", "--data", "my_data.csv", "--target", "y", "--weights", "nope"],
+        r"weights column 'nope' not found",
+    ),
     (["validate", "--data", "{noy}"], r"array 'y' not found"),
     (["validate", "--data", "{xlsx}", "--target", "y"], r"cannot tell the format .*'\.xlsx'"),
     (["validate", "--data", "somedir", "--target", "y"], r"is a directory"),
@@ -204,12 +238,36 @@ BAD = [
     (["frobnicate"], r"invalid choice: 'frobnicate'"),
     ([], r"required"),
     (["fit", "--prior", "lasso", "--scale", "0.1"], r"required: --out"),
-    (["fit", "--prior", "cauchy", "--scale", "0.1", "--out", "m"], r"argument --prior: unknown prior 'cauchy'"),
+    (
+        ["fit", "--prior", "cauchy", "--scale", "0.1", "--out", "m"],
+        r"argument --prior: unknown prior 'cauchy'",
+    ),
     (["fit", "--prior", "ridge", "--scale", "0", "--out", "m"], r"argument --scale"),
     (["fit", "--prior", "ridge", "--scale", "1:x", "--out", "m"], r"argument --scale: .*number"),
-    (["fit", "--prior", "ridge", "--scale", "1", "--out", "somedir"], r"not a bayesreg model directory"),
-    (["fit", "--prior", "ridge", "--scale", "1", "--chains", "0", "--out", "m"], r"argument --chains"),
-    (["fit", "--data", "broken.csv", "--target", "y", "--prior", "ridge", "--scale", "1", "--out", "m"], r"'bmi'"),
+    (
+        ["fit", "--prior", "ridge", "--scale", "1", "--out", "somedir"],
+        r"not a bayesreg model directory",
+    ),
+    (
+        ["fit", "--prior", "ridge", "--scale", "1", "--chains", "0", "--out", "m"],
+        r"argument --chains",
+    ),
+    (
+        [
+            "fit",
+            "--data",
+            "broken.csv",
+            "--target",
+            "y",
+            "--prior",
+            "ridge",
+            "--scale",
+            "1",
+            "--out",
+            "m",
+        ],
+        r"'bmi'",
+    ),
 ]
 
 
@@ -234,8 +292,23 @@ def test_help_and_version(capsys):
 # ----------------------------------------------------------------- fit
 def test_fit_saves_the_map(data_dir, capsys):
     code, out, _ = run(
-        ["fit", "--data", "my_data.csv", "--target", "y", "--weights", "w", "--prior", "lasso",
-         "--scale", "0.1", "--sigma", "2", "--out", "model"],
+        [
+            "fit",
+            "--data",
+            "my_data.csv",
+            "--target",
+            "y",
+            "--weights",
+            "w",
+            "--prior",
+            "lasso",
+            "--scale",
+            "0.1",
+            "--sigma",
+            "2",
+            "--out",
+            "model",
+        ],
         capsys,
     )
     assert code == 0, out
@@ -245,16 +318,48 @@ def test_fit_saves_the_map(data_dir, capsys):
     X, y, w = data[:, :10], data[:, 10], data[:, 11]
     alpha = 2.0**2 / (w.sum() * 0.1)  # Lasso alpha = sigma^2 / (S b)
     sk = Lasso(alpha=alpha, tol=1e-12, max_iter=10**6).fit(X, y, sample_weight=w)
-    np.testing.assert_allclose(est.coef_, sk.coef_, rtol=0, atol=1e-8 * (1 + np.abs(sk.coef_).max()))
-    assert list(est.feature_names_in_) == ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
+    np.testing.assert_allclose(
+        est.coef_, sk.coef_, rtol=0, atol=1e-8 * (1 + np.abs(sk.coef_).max())
+    )
+    assert list(est.feature_names_in_) == [
+        "age",
+        "sex",
+        "bmi",
+        "bp",
+        "s1",
+        "s2",
+        "s3",
+        "s4",
+        "s5",
+        "s6",
+    ]
     assert f"Lasso(alpha={alpha:.6g})" in out
     # fitting again into the same model directory replaces it
-    assert main(["fit", "--data", "my_data.csv", "--target", "y", "--prior", "ridge", "--scale", "3", "--out", "model"]) == 0
+    assert (
+        main(
+            [
+                "fit",
+                "--data",
+                "my_data.csv",
+                "--target",
+                "y",
+                "--prior",
+                "ridge",
+                "--scale",
+                "3",
+                "--out",
+                "model",
+            ]
+        )
+        == 0
+    )
     assert type(load("model")) is bayesreg.RidgeMAP
 
 
 def test_fit_elastic_net_pair(tmp_path, capsys):
-    code, out, _ = run(["fit", "--prior", "enet", "--scale", "0.2:3", "--out", str(tmp_path / "m")], capsys)
+    code, out, _ = run(
+        ["fit", "--prior", "enet", "--scale", "0.2:3", "--out", str(tmp_path / "m")], capsys
+    )
     assert code == 0
     est = load(tmp_path / "m")
     assert (est.l1_scale, est.l2_scale) == (0.2, 3.0)
@@ -273,16 +378,38 @@ def test_fit_mcmc_saves_the_posterior(tmp_path, monkeypatch, capsys):
         self.fit(X, y, sample_weight=sample_weight)
         rng = np.random.default_rng(0)
         self.posterior_ = azb.from_dict(
-            {"posterior": {"coef": self.coef_ + 0.01 * rng.standard_normal((1, 20, X.shape[1])),
-                           "intercept": self.intercept_ + rng.standard_normal((1, 20))}},
-            dims={"coef": ["feature"]}, coords={"feature": list(X.columns)},
+            {
+                "posterior": {
+                    "coef": self.coef_ + 0.01 * rng.standard_normal((1, 20, X.shape[1])),
+                    "intercept": self.intercept_ + rng.standard_normal((1, 20)),
+                }
+            },
+            dims={"coef": ["feature"]},
+            coords={"feature": list(X.columns)},
         )
         return self
 
     monkeypatch.setattr(_MAPBase, "sample_posterior", fake_sample_posterior, raising=False)
     code, out, _ = run(
-        ["fit", "--prior", "lasso", "--scale", "0.1", "--mcmc", "--draws", "20", "--tune", "30",
-         "--chains", "1", "--seed", "7", "--out", str(tmp_path / "m")], capsys,
+        [
+            "fit",
+            "--prior",
+            "lasso",
+            "--scale",
+            "0.1",
+            "--mcmc",
+            "--draws",
+            "20",
+            "--tune",
+            "30",
+            "--chains",
+            "1",
+            "--seed",
+            "7",
+            "--out",
+            str(tmp_path / "m"),
+        ],
+        capsys,
     )
     assert code == 0
     assert calls["draws"] == 20 and calls["tune"] == 30 and calls["chains"] == 1
@@ -355,8 +482,11 @@ def test_docs_commands_run_as_shown(data_dir, capsys, index):
     capsys.readouterr()
     code, out, err = run(argv[1:] + (["--no-progress"] if argv[1] == "validate" else []), capsys)
     printed = (err if err else out).splitlines()
-    expected = 2 if any(s.startswith("bayesreg: error:") for s in shown) else (
-        1 if any(s.startswith("FAIL:") for s in shown) else 0)
+    expected = (
+        2
+        if any(s.startswith("bayesreg: error:") for s in shown)
+        else (1 if any(s.startswith("FAIL:") for s in shown) else 0)
+    )
     assert code == expected, out + err
     assert [_NUM.sub("#", s) for s in printed] == [_NUM.sub("#", s) for s in shown]
 
@@ -368,8 +498,21 @@ needs_script = pytest.mark.skipif(not SCRIPT.exists(), reason="console script no
 @needs_script
 def test_console_script_validate_user_file(data_dir):
     res = subprocess.run(
-        [str(SCRIPT), "validate", "--data", "my_data.csv", "--target", "y", "--priors", "lasso",
-         "--scales", "0.1"], capture_output=True, text=True, timeout=120,
+        [
+            str(SCRIPT),
+            "validate",
+            "--data",
+            "my_data.csv",
+            "--target",
+            "y",
+            "--priors",
+            "lasso",
+            "--scales",
+            "0.1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert res.returncode == 0, res.stderr
     assert "OK: all 1 rows agree" in res.stdout and "Traceback" not in res.stderr
@@ -379,7 +522,9 @@ def test_console_script_validate_user_file(data_dir):
 def test_console_script_missing_value_exits_2(data_dir):
     res = subprocess.run(
         [str(SCRIPT), "validate", "--data", "broken.csv", "--target", "y"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert res.returncode == 2
     assert res.stdout == ""

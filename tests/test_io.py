@@ -94,15 +94,24 @@ def _synthetic_posterior(p: int, names: list[str]):
     rng = np.random.default_rng(0)
     coef = rng.standard_normal((2, 40, p))
     coef[0, 0, 0] = -0.0
-    stats = {"diverging": rng.random((2, 40)) < 0.1, "tree_depth": rng.integers(1, 5, (2, 40)),
-             "energy_error": np.where(rng.random((2, 40)) < 0.5, np.nan, 1.0)}
+    stats = {
+        "diverging": rng.random((2, 40)) < 0.1,
+        "tree_depth": rng.integers(1, 5, (2, 40)),
+        "energy_error": np.where(rng.random((2, 40)) < 0.5, np.nan, 1.0),
+    }
     return azb.from_dict(
-        {"posterior": {"coef": coef, "intercept": rng.standard_normal((2, 40)),
-                       "sigma": np.exp(rng.standard_normal((2, 40)))},
-         "sample_stats": stats,
-         "observed_data": {"y": rng.standard_normal(25)},
-         "log_likelihood": {"y": rng.standard_normal((2, 40, 25))}},
-        dims={"coef": ["feature"], "y": ["obs"]}, coords={"feature": names},
+        {
+            "posterior": {
+                "coef": coef,
+                "intercept": rng.standard_normal((2, 40)),
+                "sigma": np.exp(rng.standard_normal((2, 40))),
+            },
+            "sample_stats": stats,
+            "observed_data": {"y": rng.standard_normal(25)},
+            "log_likelihood": {"y": rng.standard_normal((2, 40, 25))},
+        },
+        dims={"coef": ["feature"], "y": ["obs"]},
+        coords={"feature": names},
     )
 
 

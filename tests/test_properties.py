@@ -102,8 +102,12 @@ class Problem:
 
     def map(self, X=None, y=None, c: float = 1.0):
         return bayesreg.map_estimate(
-            self.X if X is None else X, self.y if y is None else y, self.prior(c),
-            sigma=self.sigma, fit_intercept=self.fit_intercept, sample_weight=self.sw,
+            self.X if X is None else X,
+            self.y if y is None else y,
+            self.prior(c),
+            sigma=self.sigma,
+            fit_intercept=self.fit_intercept,
+            sample_weight=self.sw,
         )
 
 
@@ -139,7 +143,9 @@ def test_map_equals_sklearn(pb):
         warnings.simplefilter("error")  # a ConvergenceWarning would make the reference moot
         sk = pb.sklearn().fit(pb.X, pb.y, sample_weight=pb.sw)
     assert _rel(res.coef, sk.coef_) <= 1e-7
-    assert abs(res.intercept - sk.intercept_) <= 1e-7 * (1 + abs(sk.intercept_) + np.abs(pb.X).max() * np.abs(sk.coef_).sum())
+    assert abs(res.intercept - sk.intercept_) <= 1e-7 * (
+        1 + abs(sk.intercept_) + np.abs(pb.X).max() * np.abs(sk.coef_).sum()
+    )
     if pb.family != "gaussian":
         # exact zeros where scikit-learn's coordinate descent has exact zeros, unless the
         # coefficient sits on the KKT boundary within scikit-learn's tolerance
@@ -166,7 +172,9 @@ def test_kkt_conditions_hold(pb):
     # the intercept is the weighted-mean formula b = ȳ - x̄ᵀw
     if pb.fit_intercept:
         xbar, ybar = np.average(pb.X, axis=0, weights=s), np.average(pb.y, weights=s)
-        assert res.intercept == pytest.approx(ybar - xbar @ w, abs=1e-9 * (1 + abs(ybar) + np.abs(xbar * w).sum()))
+        assert res.intercept == pytest.approx(
+            ybar - xbar @ w, abs=1e-9 * (1 + abs(ybar) + np.abs(xbar * w).sum())
+        )
     else:
         assert res.intercept == 0.0
     assert res.kkt_residual <= 1e-9
@@ -184,8 +192,14 @@ def test_scaling_X_scales_the_penalty(pb, c):
     base = pb.map()
     scaled = pb.map(X=c * pb.X, c=c)
     assert _rel(c * scaled.coef, base.coef) <= 1e-8
-    assert np.array_equal(scaled.coef == 0, base.coef == 0) or _rel(c * scaled.coef, base.coef) <= 1e-11
-    assert scaled.intercept == pytest.approx(base.intercept, abs=1e-8 * (1 + abs(base.intercept) + np.abs(pb.X).max() * np.abs(base.coef).sum()))
+    assert (
+        np.array_equal(scaled.coef == 0, base.coef == 0)
+        or _rel(c * scaled.coef, base.coef) <= 1e-11
+    )
+    assert scaled.intercept == pytest.approx(
+        base.intercept,
+        abs=1e-8 * (1 + abs(base.intercept) + np.abs(pb.X).max() * np.abs(base.coef).sum()),
+    )
     name0, p0 = base.sklearn_params
     name1, p1 = scaled.sklearn_params
     assert name0 == name1
@@ -206,8 +220,14 @@ def test_permuting_columns_permutes_coefficients(pb, rnd):
     base = pb.map()
     permuted = pb.map(X=pb.X[:, perm])
     assert _rel(permuted.coef, base.coef[perm]) <= 1e-9
-    assert np.array_equal(permuted.coef == 0, base.coef[perm] == 0) or _rel(permuted.coef, base.coef[perm]) <= 1e-11
-    assert permuted.intercept == pytest.approx(base.intercept, abs=1e-8 * (1 + abs(base.intercept) + np.abs(pb.X).max() * np.abs(base.coef).sum()))
+    assert (
+        np.array_equal(permuted.coef == 0, base.coef[perm] == 0)
+        or _rel(permuted.coef, base.coef[perm]) <= 1e-11
+    )
+    assert permuted.intercept == pytest.approx(
+        base.intercept,
+        abs=1e-8 * (1 + abs(base.intercept) + np.abs(pb.X).max() * np.abs(base.coef).sum()),
+    )
 
 
 @SETTINGS

@@ -23,8 +23,11 @@ FAMILIES = ("gaussian", "laplace", "elasticnet")
 
 
 def prior_of(family, b=0.1, tau=1.0):
-    return {"gaussian": bayesreg.Gaussian(tau), "laplace": bayesreg.Laplace(b),
-            "elasticnet": bayesreg.ElasticNet(b, tau)}[family]
+    return {
+        "gaussian": bayesreg.Gaussian(tau),
+        "laplace": bayesreg.Laplace(b),
+        "elasticnet": bayesreg.ElasticNet(b, tau),
+    }[family]
 
 
 def sklearn_twin(prior, sigma, S, fit_intercept=True):
@@ -65,7 +68,9 @@ def test_scaled_X_with_rescaled_prior_is_the_same_problem(diabetes, c, family):
     X, y = diabetes
     base = map_estimate(X, y, prior_of(family, 0.05, 20.0), sigma=1.0)
     scaled = map_estimate(c * X, y, prior_of(family, 0.05 / c, 20.0 / c), sigma=1.0)
-    np.testing.assert_allclose(c * scaled.coef, base.coef, rtol=0, atol=1e-9 * (1 + np.abs(base.coef).max()))
+    np.testing.assert_allclose(
+        c * scaled.coef, base.coef, rtol=0, atol=1e-9 * (1 + np.abs(base.coef).max())
+    )
     assert np.array_equal(scaled.coef == 0, base.coef == 0)
     assert scaled.intercept == pytest.approx(base.intercept, rel=1e-10)
     assert scaled.kkt_residual <= 1e-12
@@ -122,13 +127,20 @@ def test_single_feature_closed_form(family, weighted):
     a = np.sqrt(s) * (x - np.average(x, weights=s))
     b = np.sqrt(s) * (y - np.average(y, weights=s))
     l1, l2 = prior.penalty(sigma).l1, prior.penalty(sigma).l2
-    assert (l1, l2) == pytest.approx({"gaussian": (0, sigma**2 / 0.25), "laplace": (sigma**2 / 0.05, 0),
-                                      "elasticnet": (sigma**2 / 0.05, sigma**2 / 0.25)}[family])
+    assert (l1, l2) == pytest.approx(
+        {
+            "gaussian": (0, sigma**2 / 0.25),
+            "laplace": (sigma**2 / 0.05, 0),
+            "elasticnet": (sigma**2 / 0.05, sigma**2 / 0.25),
+        }[family]
+    )
     ab = a @ b
     w = np.sign(ab) * max(abs(ab) - l1, 0.0) / (a @ a + l2)
     res = map_estimate(x[:, None], y, prior, sigma=sigma, sample_weight=s if weighted else None)
     assert res.coef[0] == pytest.approx(w, rel=1e-12)
-    assert res.intercept == pytest.approx(np.average(y, weights=s) - np.average(x, weights=s) * w, rel=1e-12)
+    assert res.intercept == pytest.approx(
+        np.average(y, weights=s) - np.average(x, weights=s) * w, rel=1e-12
+    )
 
 
 # ------------------------------------------------------------------ p = 5000, n = 50
@@ -141,9 +153,16 @@ def wide():
     return X, X @ w + 0.5 * rng.standard_normal(50)
 
 
-@pytest.mark.parametrize(("family", "b", "tau"), [("gaussian", None, 0.05), ("laplace", 0.01, None),
-                                                  ("laplace", 0.1, None), ("laplace", 1.0, None),
-                                                  ("elasticnet", 0.02, 0.5)])
+@pytest.mark.parametrize(
+    ("family", "b", "tau"),
+    [
+        ("gaussian", None, 0.05),
+        ("laplace", 0.01, None),
+        ("laplace", 0.1, None),
+        ("laplace", 1.0, None),
+        ("elasticnet", 0.02, 0.5),
+    ],
+)
 def test_wide_p5000_n50(wide, family, b, tau):
     X, y = wide
     res = assert_matches_sklearn(X, y, prior_of(family, b or 1.0, tau or 1.0))
@@ -171,7 +190,12 @@ def test_constant_column_gets_exactly_zero(family, constant):
     with_col = map_estimate(Xz, y, prior, sigma=1.0)
     without = assert_matches_sklearn(X, y, prior)
     assert with_col.coef[2] == 0.0
-    np.testing.assert_allclose(np.delete(with_col.coef, 2), without.coef, rtol=0, atol=1e-10 * (1 + np.abs(without.coef).max()))
+    np.testing.assert_allclose(
+        np.delete(with_col.coef, 2),
+        without.coef,
+        rtol=0,
+        atol=1e-10 * (1 + np.abs(without.coef).max()),
+    )
     assert with_col.intercept == pytest.approx(without.intercept, rel=1e-10)
     assert_matches_sklearn(Xz, y, prior)
 
@@ -202,11 +226,23 @@ def test_constant_y(family):
         (np.zeros((5, 0)), np.zeros(5), {}, ValueError, "empty"),
         (np.ones(5), np.ones(5), {}, ValueError, "reshape"),
         (np.ones((5, 2)), np.ones(4), {}, ValueError, "lengths must match"),
-        (np.array([[1.0, np.nan], [2.0, 3.0]]), np.ones(2), {}, ValueError, "NaN .*row 0, column 1"),
+        (
+            np.array([[1.0, np.nan], [2.0, 3.0]]),
+            np.ones(2),
+            {},
+            ValueError,
+            "NaN .*row 0, column 1",
+        ),
         (np.ones((3, 2)), np.array([1.0, np.inf, 2.0]), {}, ValueError, "y contains inf"),
         (np.array([["a", "b"], ["c", "d"]]), np.ones(2), {}, TypeError, "numeric"),
         (np.ones((3, 2)), np.ones(3), {"sigma": 0.0}, ValueError, "sigma"),
-        (np.ones((3, 2)), np.ones(3), {"sample_weight": [1.0, -1.0, 1.0]}, ValueError, "sample_weight must be >= 0"),
+        (
+            np.ones((3, 2)),
+            np.ones(3),
+            {"sample_weight": [1.0, -1.0, 1.0]},
+            ValueError,
+            "sample_weight must be >= 0",
+        ),
         (np.ones((3, 2)), np.ones(3), {"sample_weight": np.zeros(3)}, ValueError, "all zero"),
     ],
 )

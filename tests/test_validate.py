@@ -81,7 +81,12 @@ def test_auto_scales_closed_form():
         assert b == pytest.approx(sigma**2 / (f * lmax), rel=5e-3)
         assert t == pytest.approx(sigma / math.sqrt(f * l2ref), rel=5e-3)
     pairs = V.auto_scales(X, y, "elasticnet", sigma=sigma)
-    assert pairs == list(zip(V.auto_scales(X, y, "laplace", sigma=sigma), V.auto_scales(X, y, "gaussian", sigma=sigma)))
+    assert pairs == list(
+        zip(
+            V.auto_scales(X, y, "laplace", sigma=sigma),
+            V.auto_scales(X, y, "gaussian", sigma=sigma),
+        )
+    )
 
 
 def test_l1_threshold_behind_auto_scales_is_where_everything_vanishes():
@@ -102,7 +107,10 @@ def test_weighted_rows_use_the_weight_sum():
     sw = make_weights(len(y))
     table = V.validate(X, y, ["lasso", "ridge"], [0.05, 0.5], sigma=0.8, sample_weights=sw)
     assert [(r.family, r.scale, r.weights) for r in table.rows] == [
-        (f, s, w) for f in ("laplace", "gaussian") for s in ("0.05", "0.5") for w in ("none", "weights")
+        (f, s, w)
+        for f in ("laplace", "gaussian")
+        for s in ("0.05", "0.5")
+        for w in ("none", "weights")
     ]
     assert table.ok
     for r in table.rows:
@@ -113,14 +121,18 @@ def test_weighted_rows_use_the_weight_sum():
         else:
             assert r.sklearn_params["alpha"] == pytest.approx(0.8**2 / b**2, rel=1e-12)
     # the weighted MAP really is the weighted Lasso
-    lasso = Lasso(alpha=0.8**2 / (sw.sum() * 0.05), tol=1e-12, max_iter=10**6).fit(X, y, sample_weight=sw)
+    lasso = Lasso(alpha=0.8**2 / (sw.sum() * 0.05), tol=1e-12, max_iter=10**6).fit(
+        X, y, sample_weight=sw
+    )
     ours = bayesreg.map_estimate(X, y, bayesreg.Laplace(0.05), sigma=0.8, sample_weight=sw).coef
     assert_allclose(ours, lasso.coef_, atol=1e-8 * (1 + np.abs(ours).max()))
 
 
 def test_named_weightings_and_none():
     X, y = make_design("n>p", seed=1)
-    table = V.validate(X, y, ["laplace"], [0.1], sample_weights={"flat": None, "w": make_weights(len(y))})
+    table = V.validate(
+        X, y, ["laplace"], [0.1], sample_weights={"flat": None, "w": make_weights(len(y))}
+    )
     assert [r.weights for r in table.rows] == ["flat", "w"]
 
 
@@ -175,7 +187,8 @@ def test_a_pair_of_scales_serves_every_family():
     X, y = make_design("n>p", seed=0)
     table = V.validate(X, y, ["lasso", "ridge", "enet"], ["0.05:2"])
     assert [(r.prior, r.scale) for r in table.rows] == [
-        ("Laplace(scale=0.05)", "0.05"), ("Gaussian(scale=2)", "2"),
+        ("Laplace(scale=0.05)", "0.05"),
+        ("Gaussian(scale=2)", "2"),
         ("ElasticNet(l1_scale=0.05, l2_scale=2)", "0.05:2"),
     ]
     assert table.ok
@@ -201,8 +214,14 @@ def test_to_frame():
 
 @pytest.mark.parametrize(
     ("alias", "family"),
-    [("Ridge", "gaussian"), ("normal", "gaussian"), ("LASSO", "laplace"), ("l1", "laplace"),
-     ("elastic-net", "elasticnet"), ("enet", "elasticnet")],
+    [
+        ("Ridge", "gaussian"),
+        ("normal", "gaussian"),
+        ("LASSO", "laplace"),
+        ("l1", "laplace"),
+        ("elastic-net", "elasticnet"),
+        ("enet", "elasticnet"),
+    ],
 )
 def test_family_aliases(alias, family):
     assert V.parse_family(alias) == family
@@ -216,6 +235,7 @@ def test_scale_parsing_and_priors():
     assert V.make_prior("ridge", 2.0) == bayesreg.Gaussian(2.0)
     assert V.make_prior("lasso", (0.3, 2.0)) == bayesreg.Laplace(0.3)
     assert V.make_prior("ridge", (0.3, 2.0)) == bayesreg.Gaussian(2.0)
+
 
 @pytest.mark.parametrize(
     ("call", "match"),
