@@ -284,6 +284,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         raise UsageError(
             f"argument --out: cannot tell the format of {out}; use a .csv or .json name"
         )
+    if out is not None and not out.resolve().parent.is_dir():
+        raise UsageError(f"argument --out: directory {out.parent} does not exist")
     weights = None if ds.sample_weight is None else {"none": None, ds.weights: ds.sample_weight}
     table = validate(
         ds.X,

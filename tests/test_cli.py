@@ -234,6 +234,7 @@ BAD = [
     (["validate", "--tol", "0"], r"argument --tol"),
     (["validate", "--sigma", "nan"], r"argument --sigma"),
     (["validate", "--out", "table.txt"], r"argument --out: .*\.csv or \.json"),
+    (["validate", "--out", "nodir/table.csv"], r"argument --out: directory nodir does not exist"),
     (["validate", "--bogus"], r"unrecognized arguments: --bogus"),
     (["frobnicate"], r"invalid choice: 'frobnicate'"),
     ([], r"required"),
