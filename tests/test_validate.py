@@ -263,3 +263,13 @@ def test_bad_data_raises_before_any_work():
         V.validate(X, y, ["lasso"], [0.1], n_jobs=0)
     with pytest.raises(ValueError, match="no priors"):
         V.validate(X, y, [], [0.1])
+
+
+def test_worker_count():
+    import os
+
+    assert V._n_workers(-1, 1000) == (os.cpu_count() or 1)
+    assert V._n_workers(8, 3) == 3 and V._n_workers(1, 10) == 1
+    for bad in (0, -2, 1.5, True):
+        with pytest.raises(ValueError, match="n_jobs"):
+            V._n_workers(bad, 10)
