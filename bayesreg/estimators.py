@@ -114,7 +114,21 @@ class MAPRegressor(_MAPBase):
         return Gaussian(1.0) if self.prior is None else self.prior
 
 
-class RidgeMAP(_MAPBase):
+class _OneScaleMAP(_MAPBase):
+    """A preset whose prior family has one scale parameter."""
+
+    _family: type[Prior]
+
+    def __init__(self, scale: float = 1.0, *, sigma: float = 1.0, fit_intercept: bool = True):
+        self.scale = scale
+        self.sigma = sigma
+        self.fit_intercept = fit_intercept
+
+    def _prior(self) -> Prior:
+        return self._family(self.scale)
+
+
+class RidgeMAP(_OneScaleMAP):
     r"""MAP under :math:`w_j\sim\mathcal N(0,\tau^2)`: Ridge with ``alpha = σ²/τ²``.
 
     Objective (σ²-units): :math:`\tfrac12\sum_i s_i r_i^2 + \frac{\sigma^2}{2\tau^2}\lVert w\rVert^2`.
@@ -127,16 +141,10 @@ class RidgeMAP(_MAPBase):
     fit_intercept : bool, default=True
     """
 
-    def __init__(self, scale: float = 1.0, *, sigma: float = 1.0, fit_intercept: bool = True):
-        self.scale = scale
-        self.sigma = sigma
-        self.fit_intercept = fit_intercept
-
-    def _prior(self) -> Prior:
-        return Gaussian(self.scale)
+    _family = Gaussian
 
 
-class LassoMAP(_MAPBase):
+class LassoMAP(_OneScaleMAP):
     r"""MAP under :math:`w_j\sim\mathrm{Laplace}(0,b)`: Lasso with ``alpha = σ²/(n b)``.
 
     Objective (σ²-units): :math:`\tfrac12\sum_i s_i r_i^2 + \frac{\sigma^2}{b}\lVert w\rVert_1`.
@@ -149,13 +157,7 @@ class LassoMAP(_MAPBase):
     fit_intercept : bool, default=True
     """
 
-    def __init__(self, scale: float = 1.0, *, sigma: float = 1.0, fit_intercept: bool = True):
-        self.scale = scale
-        self.sigma = sigma
-        self.fit_intercept = fit_intercept
-
-    def _prior(self) -> Prior:
-        return Laplace(self.scale)
+    _family = Laplace
 
 
 class ElasticNetMAP(_MAPBase):
