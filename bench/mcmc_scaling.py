@@ -33,7 +33,8 @@ def _data(n: int, p: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, p))
     w = np.zeros(p)
-    w[:5] = [2.0, -1.5, 1.0, 0.5, -0.5]
+    k = min(5, p)
+    w[:k] = [2.0, -1.5, 1.0, 0.5, -0.5][:k]
     y = 1.0 + X @ w + rng.standard_normal(n)
     return X, y
 
