@@ -404,7 +404,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             )
             return 1
         raise
-    path = run_demo(args.out, progressbar=args.progress and sys.stderr.isatty())
+    path = run_demo(args.out, progressbar=_progress(args))
     print(f"demo outputs written to {path}")
     return 0
 
