@@ -35,7 +35,7 @@ _LAZY = {
     "Horseshoe": "bayesreg.priors",
     "sample_posterior": "bayesreg.mcmc",
 }
-_SUBMODULES = {"convert", "priors", "penalty", "map", "likelihood", "estimators", "mcmc", "plots", "io", "cli"}
+_SUBMODULES = {"convert", "priors", "penalty", "map", "likelihood", "estimators", "mcmc", "plots", "io", "cli", "validate", "data", "stats", "demo"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
 

@@ -115,10 +115,7 @@ class Problem:
 def problems(draw, families=("gaussian", "laplace", "elasticnet"), intercept=None):
     n = draw(st.integers(3, 40))
     family = draw(st.sampled_from(families))
-    # pure-L1 problems with p >= n - 1 hit a known solver bug (test_robustness.py,
-    # test_pure_lasso_with_more_features_than_samples_is_optimal, xfail): widen to
-    # st.integers(1, 12) for every family once it is fixed.
-    p = draw(st.integers(1, 12 if family != "laplace" else min(12, n - 2)))
+    p = draw(st.integers(1, 12))
     return Problem(
         seed=draw(st.integers(0, 2**32 - 1)),
         n=n,

@@ -264,11 +264,6 @@ def test_bad_priors_raise_clear_errors():
 _PURE_L1_WIDE = [(225, 0.1), (225, 0.01), (247, 0.1)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: solve_l1 stops at a non-optimal point (KKT residual 1e-5..1e-2, no "
-    "warning) on some small p > n pure-Lasso problems; reported to the core owner",
-)
 def test_pure_lasso_with_more_features_than_samples_is_optimal():
     """Reproduction: X, y ~ N(0, 1) with n in [3, 9), p in [n, 3n), Laplace b = 1/(f λmax).
 

@@ -342,15 +342,17 @@ def _line_search(w: np.ndarray, d: np.ndarray, slope: float, curv: float, l1: fl
 
 def _singular_direction(
     H: np.ndarray, rhs: np.ndarray, wW: np.ndarray, theta: np.ndarray, n_added: int
-) -> np.ndarray:
-    r"""A descent direction when the sign-fixed system on :math:`W` is singular.
+) -> tuple[np.ndarray, int | None]:
+    r"""A step when the sign-fixed system on :math:`W` is singular.
 
     With one feature :math:`j` added to a support :math:`S` on which :math:`H_{SS}` is
     non-singular and :math:`x_S` optimal, a singular :math:`H_{WW}` has the null vector
     :math:`v = \theta_j\,(-H_{SS}^{-1}H_{Sj},\ 1)`. Along it the data term is constant
-    and the L1 term falls at rate :math:`|g_j| - \lambda_1 > 0`, until a coordinate of
-    :math:`S` reaches zero: :math:`v` is scaled to stop exactly there (a swap). In any
-    other case the least-squares solution is used.
+    and the L1 term falls at rate :math:`|g_j| - \lambda_1 > 0` until the first
+    coordinate of :math:`S` reaches zero, where the step stops exactly (a swap).
+
+    Returns ``(d, i)``: the step and the position in ``W`` to set to exactly zero, or
+    ``(d, None)`` for a least-squares direction to be line-searched.
     """
     k = wW.size - n_added
     if n_added == 1 and k > 0:
@@ -363,12 +365,12 @@ def _singular_direction(
             v = theta[k] * np.append(-u, 1.0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 tb = np.where(wW[:k] * v[:k] < 0, -wW[:k] / v[:k], np.inf)
-            t_first = tb.min()
-            if np.isfinite(t_first):
-                return t_first * v
+            i = int(np.argmin(tb))
+            if np.isfinite(tb[i]):
+                return tb[i] * v, i
         except linalg.LinAlgError:
             pass
-    return linalg.lstsq(H, rhs, check_finite=False, lapack_driver="gelsd")[0] - wW
+    return linalg.lstsq(H, rhs, check_finite=False, lapack_driver="gelsd")[0] - wW, None
 
 
 def _descend(
@@ -422,7 +424,13 @@ def _descend(
         try:
             d = fac.solve(W, H, rhs) - wW
         except linalg.LinAlgError:
-            d = _singular_direction(H, rhs, wW, theta, n_added)
+            d, swap = _singular_direction(H, rhs, wW, theta, n_added)
+            if swap is not None:  # exact step along a null direction, to a kink
+                new = wW + d
+                new[swap] = 0.0
+                w[W] = new
+                support_ok = False
+                continue
         x = wW + d
         curv = float(d @ H @ d)
         t, at_kink, crossed = _line_search(wW, d, float(g[W] @ d), curv, l1)
