@@ -171,8 +171,6 @@ def sample_posterior(
 
             cached.set_data(values)
             kw = dict(sampler_kwargs)
-            if sampler == "pymc":
-                kw.setdefault("compile_kwargs", {"mode": "FAST_RUN"})
             with cached.model:
                 idata = pm.sample(
                     draws=draws, tune=tune, chains=chains, random_seed=seed,
