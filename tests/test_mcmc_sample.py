@@ -192,3 +192,20 @@ def test_pymc_sampler_passes_through():
     coef = post["posterior"]["coef"]
     # 600 draws of a near-independent NUTS chain: mean error well within 5 sd/sqrt(300)
     assert np.all(np.abs(coef.mean(("chain", "draw")).values - m) < 5 * np.sqrt(np.diag(S) / 300))
+
+
+def test_random_seed_reproduces_draws():
+    X, y, _ = _problem(seed=11)
+    fit = dict(sigma=0.7, draws=200, chains=2, **QUIET)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplingWarning)
+        runs = [
+            bayesreg.sample_posterior(X, y, bayesreg.Gaussian(0.5), random_seed=42,
+                                      log_likelihood=False, **fit)
+            for _ in range(2)
+        ]
+        other = bayesreg.sample_posterior(X, y, bayesreg.Gaussian(0.5), random_seed=43, **fit)
+    a, b = (r["posterior"]["coef"].values for r in runs)
+    assert_allclose(a, b)
+    assert not np.allclose(a, other["posterior"]["coef"].values)
+    assert "log_likelihood" not in runs[0].children and "log_likelihood" in other.children
