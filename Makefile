@@ -38,6 +38,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/map_vs_sklearn.py
+	$(PY) bench/mcmc_scaling.py
 
 clean:
 	rm -rf $(VENV) demo-output site .pytest_cache

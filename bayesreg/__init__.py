@@ -34,6 +34,7 @@ _LAZY = {
     "BayesianLasso": "bayesreg.priors",
     "Horseshoe": "bayesreg.priors",
     "sample_posterior": "bayesreg.mcmc",
+    "predict_posterior": "bayesreg.mcmc",
 }
 _SUBMODULES = {"convert", "priors", "penalty", "map", "likelihood", "estimators", "mcmc", "plots", "io", "cli", "validate", "data", "stats", "demo"}
 
