@@ -55,6 +55,8 @@ def best_time(fn, repeat: int) -> tuple[float, object]:
         t0 = time.perf_counter()
         out = fn()
         best = min(best, time.perf_counter() - t0)
+        if best > 5.0:  # a slow reference is timed once
+            break
     return best, out
 
 
