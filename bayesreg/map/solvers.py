@@ -52,6 +52,24 @@ __all__ = ["SolverOutput", "solve_ridge", "ridge_path", "solve_l1", "zero_thresh
 #: Relative tolerance below which a KKT violation counts as rounding error.
 KKT_TOL = 1e-13
 
+_BLAS_CONTROLLER = None
+
+
+def single_threaded_blas():
+    """Context that runs BLAS on one thread.
+
+    The active-set iterations make many small BLAS calls (|W| x |W| factors, O(p |S|)
+    products); on those, thread start-up and synchronisation cost more than they save
+    (measured: a 2-thread OpenBLAS makes the Lasso benchmark about 2x slower). Large
+    one-off products (the Gram matrix, ridge solves) run outside this context.
+    """
+    global _BLAS_CONTROLLER
+    if _BLAS_CONTROLLER is None:
+        from threadpoolctl import ThreadpoolController
+
+        _BLAS_CONTROLLER = ThreadpoolController()
+    return _BLAS_CONTROLLER.limit(limits=1, user_api="blas")
+
 
 @dataclass
 class SolverOutput:
@@ -499,10 +517,26 @@ def solve_l1(
     max_iter : int
         Active-set iterations per continuation stage.
     """
-    p = lik.n_features
     lmax = zero_threshold(lik)
     cols, fac = _workspace if _workspace is not None else workspace(lik)
     thr = tol * max(lmax, 1e-300)
+    with single_threaded_blas():
+        return _solve_l1(lik, cols, fac, l1, l2, lmax, w0, thr, tol, max_iter)
+
+
+def _solve_l1(
+    lik: GaussianLikelihood,
+    cols: _GramColumns,
+    fac: _CholeskyCache,
+    l1: float,
+    l2: float,
+    lmax: float,
+    w0: np.ndarray | None,
+    thr: float,
+    tol: float,
+    max_iter: int,
+) -> SolverOutput:
+    p = lik.n_features
     if l1 >= lmax:
         w = np.zeros(p)
         return SolverOutput(w, 0, kkt_residual(w, lik.smooth_gradient(w, l2), l1, lik.q))
