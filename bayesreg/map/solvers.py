@@ -125,14 +125,21 @@ def solve_ridge(lik: GaussianLikelihood, l2: float) -> SolverOutput:
 
 
 def ridge_path(lik: GaussianLikelihood, l2s: np.ndarray) -> np.ndarray:
-    r"""Ridge solutions for many :math:`\lambda_2` from one SVD of :math:`A`.
+    r"""Ridge solutions for many :math:`\lambda_2` from one decomposition.
 
-    With :math:`A = U\,\mathrm{diag}(s)\,V^\top`,
+    ``n >= p``: with :math:`Q = V\,\mathrm{diag}(\mu)\,V^\top`,
+    :math:`w(\lambda_2) = V\,\mathrm{diag}\big(1/(\mu+\lambda_2)\big)\,V^\top q`.
+    ``p > n``: with :math:`A = U\,\mathrm{diag}(s)\,V^\top`,
     :math:`w(\lambda_2) = V\,\mathrm{diag}\big(s/(s^2+\lambda_2)\big)\,U^\top b_c`.
 
     Returns an array of shape ``(len(l2s), n_features)``.
     """
     l2s = np.asarray(l2s, dtype=float)
+    if _use_gram(lik):
+        mu, V = linalg.eigh(lik.gram, check_finite=False)
+        mu = np.maximum(mu, 0.0)  # rounding can leave tiny negative eigenvalues
+        Vq = V.T @ lik.q
+        return (Vq[None, :] / (mu[None, :] + l2s[:, None])) @ V.T
     U, s, Vt = linalg.svd(lik.A, full_matrices=False, check_finite=False)
     Ub = U.T @ lik.b
     factors = s[None, :] / (s[None, :] ** 2 + l2s[:, None])
