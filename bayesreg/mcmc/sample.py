@@ -9,9 +9,8 @@ from typing import Any
 import numpy as np
 
 from bayesreg._validation import check_sigma, check_X_y, feature_names
-from bayesreg.likelihood import GaussianLikelihood
 from bayesreg.mcmc.model import ModelKey, coef_prior_spec, get_model, model_data, sigma_mode
-from bayesreg.mcmc.stats import SufficientStatistics, pointwise_log_likelihood
+from bayesreg.mcmc.stats import pointwise_log_likelihood, statistics_cache
 from bayesreg.priors import Prior, check_prior
 
 __all__ = ["sample_posterior", "check_convergence", "SamplingWarning", "SAMPLERS"]
@@ -147,8 +146,7 @@ def sample_posterior(
     if names is None:
         names = np.asarray([f"x{j}" for j in range(Xa.shape[1])], dtype=object)
 
-    lik = GaussianLikelihood(Xa, ya, sw, bool(fit_intercept))
-    stats = SufficientStatistics.from_likelihood(lik)
+    stats = statistics_cache.get(Xa, ya, sw, bool(fit_intercept))
     structure, prior_data = coef_prior_spec(prior)
     key = ModelKey(structure, Xa.shape[1], bool(fit_intercept), mode)
     values = model_data(stats, prior_data, sigma, sigma_scale, bool(fit_intercept))
