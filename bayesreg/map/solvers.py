@@ -199,11 +199,19 @@ class _GramColumns:
         return self._cols[:, : self._used] @ packed
 
     def gradient(self, w: np.ndarray, l2: float) -> np.ndarray:
-        r"""Smooth gradient :math:`Qw - q + \lambda_2 w` from cached columns."""
+        r"""Smooth gradient :math:`Qw - q + \lambda_2 w` from cached columns (read-only).
+
+        The last result is remembered: the convergence check, the certificate and the
+        next path point all ask for the gradient at the same ``w``.
+        """
+        memo = getattr(self, "_memo", None)
+        if memo is not None and memo[1] == l2 and np.array_equal(memo[0], w):
+            return memo[2]
         S = np.flatnonzero(w)
         g = self.matvec(S, w[S]) - self.lik.q
         if l2:
             g += l2 * w
+        self._memo = (w.copy(), l2, g)
         return g
 
 
@@ -418,7 +426,7 @@ def _descend(
     """
     fac.reset(l2)
     support_ok = False
-    batch = max(1, np.count_nonzero(w))
+    batch = max(1, int(np.count_nonzero(w)))
     # a working set larger than rank(Q) makes the sign-fixed system singular
     n_eff = lik.n_samples if lik.sample_weight is None else np.count_nonzero(lik.sample_weight)
     max_w = min(n_eff - int(lik.fit_intercept), lik.n_features)
@@ -468,7 +476,7 @@ def _descend(
                 continue
             return it  # stalled at rounding level: the KKT residual tells how close
         if n_added > 0:
-            batch = 2 * max(batch, n_added)
+            batch = min(2 * max(batch, n_added), max_w)
         new = x if (t == 1.0 and not crossed) else wW + t * d
         new[at_kink] = 0.0
         w[W] = new
