@@ -11,7 +11,40 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["check_X_y", "check_X", "check_sigma", "check_sample_weight", "feature_names"]
+__all__ = [
+    "check_X_y",
+    "check_X",
+    "check_sigma",
+    "check_sample_weight",
+    "check_positive",
+    "check_nonnegative",
+    "feature_names",
+]
+
+
+def _real(name: str, value: Any) -> float:
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real number, got {value!r}") from None
+
+
+def check_nonnegative(name: str, value: Any) -> float:
+    """``value`` as a float; TypeError if it is not a real number, ValueError unless finite and >= 0."""
+    v = _real(name, value)
+    if not math.isfinite(v) or v < 0:
+        raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
+    return v
+
+
+def check_positive(name: str, value: Any) -> float:
+    """``value`` as a float; TypeError if it is not a real number, ValueError unless finite and > 0."""
+    v = _real(name, value)
+    if not math.isfinite(v) or v <= 0:
+        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
+    return v
 
 
 def feature_names(X: Any) -> np.ndarray | None:
@@ -140,6 +173,4 @@ def check_X_y(
 
 def check_sigma(sigma: Any) -> float:
     """The noise standard deviation: a finite float > 0."""
-    from bayesreg.priors._base import check_scale
-
-    return check_scale("sigma", sigma)
+    return check_positive("sigma", sigma)

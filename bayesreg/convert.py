@@ -13,12 +13,11 @@ composition of those two steps; ``docs/converters.md`` derives every formula.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from bayesreg._validation import check_sample_weight, check_sigma
+from bayesreg._validation import check_positive, check_sample_weight, check_sigma
 from bayesreg.penalty import Penalty
 from bayesreg.priors import ElasticNet, Gaussian, Laplace, Prior, check_prior
 
@@ -51,15 +50,7 @@ def weight_sum(n_samples: int | None = None, sample_weight: Any = None) -> float
         return float(sw.sum())
     if n_samples is None:
         raise ValueError("n_samples (or sample_weight) is required for this conversion")
-    try:
-        S = float(n_samples)
-    except (TypeError, ValueError):
-        raise TypeError(f"n_samples must be a real number > 0, got {n_samples!r}") from None
-    if isinstance(n_samples, bool) or not math.isfinite(S) or S <= 0:
-        raise ValueError(
-            f"n_samples (the weight sum S) must be finite and > 0, got {n_samples!r}"
-        )
-    return S
+    return check_positive("n_samples", n_samples)
 
 
 def prior_from_penalty(penalty: Penalty, sigma: float) -> Prior:

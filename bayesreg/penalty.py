@@ -41,30 +41,13 @@ The derivations are in ``docs/converters.md``.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
+from bayesreg._validation import check_nonnegative, check_positive
+
 __all__ = ["Penalty"]
-
-
-def _check_nonneg(name: str, value: Any) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a real number, got {value!r}") from None
-    if not math.isfinite(v) or v < 0:
-        raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
-    return v
-
-
-def _check_pos(name: str, value: Any) -> float:
-    v = _check_nonneg(name, value)
-    if v == 0:
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-    return v
 
 
 @dataclass(frozen=True)
@@ -83,8 +66,8 @@ class Penalty:
     l2: float = 0.0
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "l1", _check_nonneg("l1", self.l1))
-        object.__setattr__(self, "l2", _check_nonneg("l2", self.l2))
+        object.__setattr__(self, "l1", check_nonnegative("l1", self.l1))
+        object.__setattr__(self, "l2", check_nonnegative("l2", self.l2))
 
     # ------------------------------------------------------------------ maths
     def value(self, w: np.ndarray) -> float:
@@ -126,7 +109,7 @@ class Penalty:
         kind = self.kind
         if kind == "ridge":
             return "Ridge", {"alpha": self.l2}
-        S = _check_pos("weight_sum", weight_sum)
+        S = check_positive("weight_sum", weight_sum)
         if kind == "lasso":
             return "Lasso", {"alpha": self.l1 / S}
         if kind == "elasticnet":
@@ -145,7 +128,7 @@ class Penalty:
         scikit-learn). ``weight_sum`` is needed for Lasso and ElasticNet.
         """
         key = str(name).lower()
-        alpha = _check_nonneg("alpha", params.get("alpha", 1.0))
+        alpha = check_nonnegative("alpha", params.get("alpha", 1.0))
         if key == "ridge":
             return cls(0.0, alpha)
         if key not in ("lasso", "elasticnet"):
@@ -154,9 +137,9 @@ class Penalty:
             )
         if weight_sum is None:
             raise ValueError(f"{name} averages its loss: weight_sum (n_samples) is required")
-        S = _check_pos("weight_sum", weight_sum)
+        S = check_positive("weight_sum", weight_sum)
         ratio = 1.0 if key == "lasso" else params.get("l1_ratio", 0.5)
-        ratio = _check_nonneg("l1_ratio", ratio)
+        ratio = check_nonnegative("l1_ratio", ratio)
         if ratio > 1:
             raise ValueError(f"l1_ratio must be in [0, 1], got {ratio!r}")
         return cls(alpha * S * ratio, alpha * S * (1.0 - ratio))
@@ -169,7 +152,7 @@ class Penalty:
         with its weights rescaled to sum to ``n``: the same objective as scikit-learn's
         ElasticNet, so ``lambda = (l1 + l2)/S`` and ``alpha = l1/(l1 + l2)``.
         """
-        S = _check_pos("weight_sum", weight_sum)
+        S = check_positive("weight_sum", weight_sum)
         total = self.l1 + self.l2
         if total == 0:
             return 0.0, 1.0
@@ -178,11 +161,11 @@ class Penalty:
     @classmethod
     def from_glmnet(cls, lam: float, alpha: float, weight_sum: float) -> Penalty:
         """Inverse of :meth:`to_glmnet`."""
-        lam = _check_nonneg("lambda", lam)
-        alpha = _check_nonneg("alpha", alpha)
+        lam = check_nonnegative("lambda", lam)
+        alpha = check_nonnegative("alpha", alpha)
         if alpha > 1:
             raise ValueError(f"glmnet alpha must be in [0, 1], got {alpha!r}")
-        S = _check_pos("weight_sum", weight_sum)
+        S = check_positive("weight_sum", weight_sum)
         return cls(lam * S * alpha, lam * S * (1.0 - alpha))
 
     # ----------------------------------------------------------------------- C
@@ -204,7 +187,7 @@ class Penalty:
     @classmethod
     def from_C(cls, C: float, kind: str = "l2") -> Penalty:
         """Inverse of :meth:`to_C`; ``kind`` is ``"l2"`` or ``"l1"``."""
-        C = _check_pos("C", C)
+        C = check_positive("C", C)
         if kind == "l2":
             return cls(0.0, 1.0 / (2.0 * C))
         if kind == "l1":

@@ -58,6 +58,7 @@ from typing import Any
 
 import numpy as np
 
+from bayesreg._validation import check_positive
 from bayesreg.priors import ElasticNet, Gaussian, Laplace, Prior
 
 __all__ = [
@@ -120,12 +121,9 @@ def parse_family(name: str) -> str:
 def positive_number(text: str | float, what: str) -> float:
     """``text`` as a finite float > 0, or a ValueError naming ``what``."""
     try:
-        v = float(text)
-    except (TypeError, ValueError):
+        return check_positive(what, text)
+    except TypeError:
         raise ValueError(f"{what} must be a number, got {text!r}") from None
-    if not (math.isfinite(v) and v > 0):
-        raise ValueError(f"{what} must be finite and > 0, got {text!r}")
-    return v
 
 
 def parse_scale(text: str | float) -> Scale:

@@ -89,7 +89,7 @@ def default_factors(lik: GaussianLikelihood, base: Penalty, n_points: int, eps: 
         if top == 0:
             top = 1.0
         return top * np.geomspace(1.0, eps, n_points)
-    mean_eig = float((lik.A**2).sum()) / lik.n_features
+    mean_eig = float(np.einsum("ij,ij->", lik.A, lik.A)) / lik.n_features
     mean_eig = mean_eig if mean_eig > 0 else 1.0
     return (mean_eig / base.l2) * np.geomspace(eps**-0.5, eps**0.5, n_points)
 

@@ -51,6 +51,8 @@ __all__ = ["SolverOutput", "solve_ridge", "ridge_path", "solve_l1", "zero_thresh
 
 #: Relative tolerance below which a KKT violation counts as rounding error.
 KKT_TOL = 1e-13
+#: Smallest ratio of Cholesky pivots (diagonal of the factor) accepted as non-singular.
+_PIVOT = math.sqrt(np.finfo(float).eps)
 
 _BLAS_CONTROLLER = None
 
@@ -92,12 +94,17 @@ def _use_gram(lik: GaussianLikelihood) -> bool:
     return lik.has_gram or lik.n_samples >= lik.n_features
 
 
+def _well_pivoted(L: np.ndarray) -> bool:
+    """Whether a Cholesky factor is far enough from singular to solve with."""
+    d = np.abs(np.diag(L))
+    return bool(d.size == 0 or d.min() > _PIVOT * max(d.max(), 1e-300))
+
+
 def _pos_solve(H: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     """Solve a symmetric positive (semi)definite system; least squares if singular."""
     try:
         c, low = linalg.cho_factor(H, check_finite=False)
-        d = np.abs(np.diag(c))
-        if d.min() > math.sqrt(np.finfo(float).eps) * max(d.max(), 1e-300):
+        if _well_pivoted(c):
             return linalg.cho_solve((c, low), rhs, check_finite=False)
     except linalg.LinAlgError:
         pass
@@ -150,17 +157,16 @@ def ridge_path(lik: GaussianLikelihood, l2s: np.ndarray) -> np.ndarray:
 class _GramColumns:
     """Columns of :math:`Q`: a slice of the Gram matrix, or products cached on demand.
 
-    When ``p > n`` only the columns of features that have been in a working set are
-    ever formed (:math:`O(n p)` each), stored side by side in one growing array.
+    Unless the likelihood already holds the full Gram matrix, only the columns of
+    features that have been in a working set are ever formed (:math:`O(n p)` each),
+    stored side by side in one growing array.
     """
 
     def __init__(self, lik: GaussianLikelihood) -> None:
         self.lik = lik
         self.full = lik.gram if lik.has_gram else None
-        if self.full is not None:
-            self.diag = np.diag(self.full).copy()
-        else:
-            self.diag = np.einsum("ij,ij->j", lik.A, lik.A)
+        self._memo: tuple[np.ndarray, float, np.ndarray] | None = None
+        if self.full is None:
             p = lik.n_features
             self._slot = np.full(p, -1, dtype=np.intp)
             self._cols = np.empty((p, 0))
@@ -204,7 +210,7 @@ class _GramColumns:
         The last result is remembered: the convergence check, the certificate and the
         next path point all ask for the gradient at the same ``w``.
         """
-        memo = getattr(self, "_memo", None)
+        memo = self._memo
         if memo is not None and memo[1] == l2 and np.array_equal(memo[0], w):
             return memo[2]
         S = np.flatnonzero(w)
@@ -225,8 +231,6 @@ class _CholeskyCache:
     ``LinAlgError``; the caller then takes a null-space or least-squares direction.
     """
 
-    _PIVOT = math.sqrt(np.finfo(float).eps)
-
     def __init__(self, p: int) -> None:
         self.order: np.ndarray | None = None
         self.L: np.ndarray | None = None
@@ -238,10 +242,6 @@ class _CholeskyCache:
         if self.l2 != l2:
             self.order = self.L = None
             self.l2 = l2
-
-    def _ok(self, L: np.ndarray) -> bool:
-        d = np.abs(np.diag(L))
-        return bool(d.size == 0 or d.min() > self._PIVOT * max(d.max(), 1e-300))
 
     @staticmethod
     def _downdate(order: np.ndarray, L: np.ndarray, kept: np.ndarray):
@@ -302,7 +302,7 @@ class _CholeskyCache:
             if L is None:
                 order, perm = W, np.arange(W.size)
                 L = linalg.cholesky(H, lower=True, check_finite=False)
-            if not self._ok(L):
+            if not _well_pivoted(L):
                 raise linalg.LinAlgError("near-singular")
             xp = linalg.cho_solve((L, True), rhs[perm], check_finite=False)
             x = np.empty_like(xp)
@@ -332,18 +332,18 @@ def _line_search(w: np.ndarray, d: np.ndarray, slope: float, curv: float, l1: fl
     nz = w != 0
     s0 = np.where(nz, np.sign(w), np.sign(d))
     D = slope + l1 * float(d @ s0)  # right derivative at t = 0
+    none = np.zeros(w.shape, dtype=bool)
+    if D >= 0:  # not a descent direction (after a kink, D < 0 holds by construction)
+        return 0.0, none, False
     with np.errstate(divide="ignore", invalid="ignore"):
         tb = np.where(nz & (w * d < 0), -w / d, np.inf)
     cand = np.flatnonzero(tb <= 1.0)
     order = cand[np.argsort(tb[cand], kind="stable")]
-    none = np.zeros(w.shape, dtype=bool)
     t_cur = 0.0
     k = 0
     crossed = False
     while k < order.size:
         tk = tb[order[k]]
-        if D >= 0:
-            break
         if curv > 0:
             t_star = t_cur - D / curv
             if t_star < tk:
@@ -363,11 +363,6 @@ def _line_search(w: np.ndarray, d: np.ndarray, slope: float, curv: float, l1: fl
         t_cur = tk
         crossed = True
         k = j
-    if D >= 0:
-        at = none.copy()
-        if t_cur > 0:
-            at[order[:k][tb[order[:k]] == t_cur]] = True
-        return t_cur, at, crossed
     if curv > 0:
         return min(t_cur - D / curv, 1.0), none, crossed
     return 1.0, none, crossed

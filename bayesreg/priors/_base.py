@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from bayesreg._validation import check_positive
 from bayesreg.penalty import Penalty
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,17 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Prior", "check_scale", "check_prior"]
 
 
-def check_scale(name: str, value: Any) -> float:
-    """Return ``value`` as a float, or raise if it is not finite and > 0."""
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a real number, got {value!r}") from None
-    if not math.isfinite(v) or v <= 0:
-        raise ValueError(f"{name} must be finite and > 0, got {value!r}")
-    return v
+#: a prior's scales (and other positive reals) are checked by the package-wide check
+check_scale = check_positive
 
 
 @dataclass(frozen=True)
