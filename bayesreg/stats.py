@@ -411,7 +411,7 @@ def geometry_contacts(
     from scipy.optimize import brentq
 
     from bayesreg._validation import check_X_y, feature_names
-    from bayesreg.likelihood import GaussianLikelihood
+    from bayesreg.datafits import GaussianDatafit
     from bayesreg.map import map_estimate, map_path
 
     Xa, ya, _ = check_X_y(X, y, None)
@@ -419,7 +419,7 @@ def geometry_contacts(
         raise ValueError(f"geometry_contacts needs exactly 2 features, got {Xa.shape[1]}")
     names = feature_names(X)
     names = tuple(str(n) for n in names) if names is not None else ("w0", "w1")
-    lik = GaussianLikelihood(Xa, ya, None, bool(fit_intercept))
+    lik = GaussianDatafit(Xa, ya, None, bool(fit_intercept))
     G, q = lik.gram, lik.q
     ls = np.linalg.solve(G, q)
     if l1 is None:
@@ -515,13 +515,13 @@ def ridge_path_bands(path: MapPath, X: Any, y: Any, *, prob: float = 0.9, sample
     from scipy.stats import norm
 
     from bayesreg._validation import check_X_y
-    from bayesreg.likelihood import GaussianLikelihood
+    from bayesreg.datafits import GaussianDatafit
 
     prob = _check_prob(prob)
     if path.sklearn_name != "Ridge":
         raise ValueError(f"ridge_path_bands needs a Ridge (Gaussian-prior) path, got {path.sklearn_name}")
     Xa, ya, sw = check_X_y(X, y, sample_weight)
-    lik = GaussianLikelihood(Xa, ya, sw, True)
+    lik = GaussianDatafit(Xa, ya, sw, True)
     if lik.n_features != path.coefs.shape[1]:
         raise ValueError("X does not have the path's number of features")
     evals, evecs = np.linalg.eigh(lik.gram)

@@ -37,7 +37,7 @@ range: penalties at fractions :math:`f` of natural sizes,
     \lambda_1 = f\,\lVert q\rVert_\infty \;\Rightarrow\; b = \sigma^2/\lambda_1, \qquad
     \lambda_2 = f\,\operatorname{tr}(Q)/p \;\Rightarrow\; \tau = \sigma/\sqrt{\lambda_2},
 
-with :math:`Q, q` from :class:`bayesreg.likelihood.GaussianLikelihood`
+with :math:`Q, q` from :class:`bayesreg.datafits.gaussian.GaussianDatafit`
 (:math:`\lVert q\rVert_\infty` is the L1 weight at which every coefficient is zero,
 :math:`\operatorname{tr}(Q)/p` the mean eigenvalue of the centred Gram matrix), for
 :math:`f \in \{0.5, 0.1, 0.01, 10^{-3}, 10^{-4}\}`, rounded to three significant digits.
@@ -170,12 +170,12 @@ def auto_scales(
     (:math:`q = 0`, e.g. a constant ``y``) the natural sizes fall back to 1.
     """
     from bayesreg._validation import check_sigma, check_X_y
-    from bayesreg.likelihood import GaussianLikelihood
+    from bayesreg.datafits import GaussianDatafit
 
     fam = parse_family(family)
     sigma = check_sigma(sigma)
     Xa, ya, sw = check_X_y(X, y, sample_weight)
-    lik = GaussianLikelihood(Xa, ya, sw, bool(fit_intercept))
+    lik = GaussianDatafit(Xa, ya, sw, bool(fit_intercept))
     l1_ref = float(np.abs(lik.q).max()) or 1.0
     l2_ref = float(np.einsum("ij,ij->", lik.A, lik.A)) / lik.n_features or 1.0
     out: list[Scale] = []

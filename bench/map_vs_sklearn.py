@@ -28,7 +28,7 @@ import numpy as np
 from sklearn.linear_model import Lasso, Ridge, lasso_path
 
 import bayesreg
-from bayesreg.likelihood import GaussianLikelihood
+from bayesreg.datafits import GaussianDatafit
 from bayesreg.map.kkt import kkt_residual
 
 SK_TOL = 1e-14
@@ -61,7 +61,7 @@ def best_time(fn, repeat: int) -> tuple[float, object]:
     return best, out
 
 
-def kkt_of(lik: GaussianLikelihood, w: np.ndarray, l1: float, l2: float) -> float:
+def kkt_of(lik: GaussianDatafit, w: np.ndarray, l1: float, l2: float) -> float:
     return kkt_residual(w, lik.smooth_gradient(w, l2), l1, lik.q)
 
 
@@ -79,7 +79,7 @@ def row(name: str, ours: float, ref: float, target: float, kkt_o: float, kkt_s: 
 def bench_design(n: int, p: int, repeat: int) -> dict[str, float]:
     X, y = make_design(n, p)
     sigma = 1.0
-    lik = GaussianLikelihood(X, y, None, True)
+    lik = GaussianDatafit(X, y, None, True)
     Xc, yc = lik.A, lik.b
     alpha_max = np.abs(lik.q).max() / n
     ratios: dict[str, float] = {}

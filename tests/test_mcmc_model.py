@@ -19,11 +19,11 @@ from numpy.testing import assert_allclose
 from scipy import integrate, stats
 
 import bayesreg
-from bayesreg.likelihood import GaussianLikelihood
+from bayesreg.datafits import GaussianDatafit
 from bayesreg.mcmc.model import ModelKey, _build, coef_prior_spec, model_data, sigma_mode
 from bayesreg.mcmc.predict import predict_posterior
 from bayesreg.mcmc.sample import SamplingWarning, check_convergence
-from bayesreg.mcmc.stats import SufficientStatistics, pointwise_log_likelihood
+from bayesreg.datafits.gaussian import SufficientStatistics
 
 pm = pytest.importorskip("pymc")
 xr = pytest.importorskip("xarray")
@@ -41,8 +41,8 @@ def _data(n=30, p=4, seed=0, weights=False):
 
 
 def _ours(X, y, sw, prior, sigma, fit_intercept, sigma_scale=None):
-    lik = GaussianLikelihood(X, y, sw, fit_intercept)
-    st = SufficientStatistics.from_likelihood(lik)
+    lik = GaussianDatafit(X, y, sw, fit_intercept)
+    st = SufficientStatistics.from_datafit(lik)
     structure, pdata = coef_prior_spec(prior)
     key = ModelKey(structure, X.shape[1], fit_intercept, sigma_mode(sigma))
     values = model_data(st, pdata, sigma, sigma_scale, fit_intercept)
@@ -181,7 +181,7 @@ def test_map_is_mode_of_sampled_density(prior, weights):
     dlogp = model.compile_dlogp(**_C)
     g = dlogp({"coef": res.coef, "intercept_offset": np.array(0.0)})
     g_coef, g_a = g[:-1], g[-1]
-    scale = np.abs(GaussianLikelihood(X, y, sw, True).q).max() / sigma**2
+    scale = np.abs(GaussianDatafit(X, y, sw, True).q).max() / sigma**2
     on = res.coef != 0
     assert on.any()
     assert_allclose(g_coef[on], 0.0, atol=1e-7 * scale)
@@ -189,13 +189,13 @@ def test_map_is_mode_of_sampled_density(prior, weights):
     l1 = res.penalty.l1 / sigma**2
     assert np.all(np.abs(g_coef[~on]) <= l1 * (1 + 1e-7) + 1e-9 * scale)
     # and the intercept of the MAP is ybar - xbar'w, i.e. offset a = 0
-    lik = GaussianLikelihood(X, y, sw, True)
+    lik = GaussianDatafit(X, y, sw, True)
     assert_allclose(res.intercept, lik.y_offset - lik.X_offset @ res.coef, rtol=1e-10, atol=1e-10)
 
 
 def test_sufficient_statistics_log_likelihood_matches_scipy():
     X, y, sw = _data(n=50, p=5, seed=4, weights=True)
-    st = SufficientStatistics.from_likelihood(GaussianLikelihood(X, y, sw, True))
+    st = SufficientStatistics.from_datafit(GaussianDatafit(X, y, sw, True))
     rng = np.random.default_rng(0)
     for _ in range(3):
         w, a, sigma = rng.normal(size=5), rng.normal(), rng.uniform(0.5, 2)
@@ -211,7 +211,7 @@ def test_sufficient_statistics_rank_deficient_design():
     X = rng.normal(size=(8, 12))
     X[:, 3] = X[:, 0]
     y = rng.normal(size=8)
-    st = SufficientStatistics.from_likelihood(GaussianLikelihood(X, y, None, True))
+    st = SufficientStatistics.from_datafit(GaussianDatafit(X, y, None, True))
     w = rng.normal(size=12)
     b = st.y_offset - st.X_offset @ w
     ref = stats.norm.logpdf(y, b + X @ w, 1.3).sum()
@@ -222,12 +222,12 @@ def test_pointwise_log_likelihood_matches_scipy_in_chunks():
     X, y, sw = _data(n=37, p=3, seed=6, weights=True)
     rng = np.random.default_rng(0)
     coef, b, sig = rng.normal(size=(11, 3)), rng.normal(size=11), rng.uniform(0.5, 2, 11)
-    ll = pointwise_log_likelihood(X, y, sw, coef, b, sig, chunk_bytes=8 * 11 * 5)
+    ll = GaussianDatafit(X, y, sw).pointwise_log_likelihood(coef, b, sig, chunk_bytes=8 * 11 * 5)
     with np.errstate(divide="ignore"):
         ref = stats.norm.logpdf(y[None], b[:, None] + coef @ X.T, sig[:, None] / np.sqrt(sw)[None])
     ref[:, sw == 0] = 0.0
     assert_allclose(ll, ref, rtol=1e-12)
-    ll1 = pointwise_log_likelihood(X, y, None, coef, b, sig)
+    ll1 = GaussianDatafit(X, y, None).pointwise_log_likelihood(coef, b, sig)
     assert_allclose(ll1, stats.norm.logpdf(y[None], b[:, None] + coef @ X.T, sig[:, None]), rtol=1e-12)
 
 

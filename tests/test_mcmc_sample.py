@@ -15,7 +15,7 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 import bayesreg
-from bayesreg.likelihood import GaussianLikelihood
+from bayesreg.datafits import GaussianDatafit
 from bayesreg.mcmc import SamplingWarning, predict_posterior
 
 pytest.importorskip("nutpie")
@@ -35,7 +35,7 @@ def _problem(n=50, seed=0, weights=False):
 
 def _gaussian_posterior(X, y, sw, tau, sigma):
     r"""Closed form: w | y ~ N(m, S), S = (Q/σ² + I/τ²)⁻¹, m = S q/σ²; b = ȳ - x̄'w + a, a ~ N(0, σ²/Σs)."""
-    lik = GaussianLikelihood(X, y, sw, True)
+    lik = GaussianDatafit(X, y, sw, True)
     S = np.linalg.inv(lik.gram / sigma**2 + np.eye(P) / tau**2)
     m = S @ lik.q / sigma**2
     b_mean = lik.y_offset - lik.X_offset @ m

@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from bayesreg.likelihood import GaussianLikelihood
-from bayesreg.mcmc.stats import SufficientStatistics, _StatisticsCache
+from bayesreg.datafits import GaussianDatafit
+from bayesreg.datafits.gaussian import SufficientStatistics, _StatisticsCache
 
 
 def _fresh(X, y, sw, fi):
-    return SufficientStatistics.from_likelihood(GaussianLikelihood(X, y, sw, fi))
+    return SufficientStatistics.from_datafit(GaussianDatafit(X, y, sw, fi))
 
 
 def _same(a, b):
@@ -29,8 +29,8 @@ def data():
 def test_hit_returns_the_cached_statistics(data):
     X, y, sw = data
     cache = _StatisticsCache()
-    first = cache.get(X, y, sw, True)
-    assert cache.get(X.copy(), y.copy(), sw.copy(), True) is first
+    first = cache.get(GaussianDatafit(X, y, sw, True))
+    assert cache.get(GaussianDatafit(X.copy(), y.copy(), sw.copy(), True)) is first
     assert _same(first, _fresh(X, y, sw, True))
 
 
@@ -38,7 +38,7 @@ def test_hit_returns_the_cached_statistics(data):
 def test_any_change_is_a_miss_with_correct_statistics(data, change):
     X, y, sw = data
     cache = _StatisticsCache()
-    first = cache.get(X, y, sw, True)
+    first = cache.get(GaussianDatafit(X, y, sw, True))
     fi = True
     if change == "X in place":
         X[7, 2] += 1e-9
@@ -51,6 +51,6 @@ def test_any_change_is_a_miss_with_correct_statistics(data, change):
         sw = None
     else:
         fi = False
-    second = cache.get(X, y, sw, fi)
+    second = cache.get(GaussianDatafit(X, y, sw, fi))
     assert second is not first
     assert _same(second, _fresh(X, y, sw, fi))

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from bayesreg._validation import check_sigma, check_X_y, feature_names
-from bayesreg.likelihood import GaussianLikelihood
+from bayesreg.datafits import GaussianDatafit
 from bayesreg.map.result import MapResult
 from bayesreg.map.solvers import SolverOutput, solve_l1, solve_ridge
 from bayesreg.penalty import Penalty
@@ -17,7 +17,7 @@ __all__ = ["map_estimate", "solve_penalty"]
 
 
 def solve_penalty(
-    lik: GaussianLikelihood, penalty: Penalty, *, w0: np.ndarray | None = None, **kw: Any
+    lik: GaussianDatafit, penalty: Penalty, *, w0: np.ndarray | None = None, **kw: Any
 ) -> SolverOutput:
     """Dispatch a penalty to its exact solver (linear solve for pure L2)."""
     if penalty.kind == "ridge":
@@ -28,7 +28,7 @@ def solve_penalty(
 
 
 def _result(
-    lik: GaussianLikelihood, out: SolverOutput, prior: Prior, sigma: float, pen: Penalty,
+    lik: GaussianDatafit, out: SolverOutput, prior: Prior, sigma: float, pen: Penalty,
     names: np.ndarray | None,
 ) -> MapResult:
     return MapResult(
@@ -111,7 +111,7 @@ def map_estimate(
             f"{type(prior).__name__} with a hyperprior has no fixed penalty, so no "
             "penalised-regression MAP; use sample_posterior for its posterior"
         )
-    lik = GaussianLikelihood(Xa, ya, sw, bool(fit_intercept))
+    lik = GaussianDatafit(Xa, ya, sw, bool(fit_intercept))
     pen = prior.penalty(sigma)
     out = solve_penalty(lik, pen)
     return _result(lik, out, prior, sigma, pen, feature_names(X))

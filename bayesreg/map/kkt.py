@@ -1,7 +1,7 @@
 r"""Optimality certificate for the penalised least-squares problem.
 
 For :math:`F(w) = \tfrac12 w^\top Q w - q^\top w + \lambda_1\lVert w\rVert_1
-+ \tfrac{\lambda_2}{2}\lVert w\rVert^2` (see :mod:`bayesreg.likelihood`) with smooth
++ \tfrac{\lambda_2}{2}\lVert w\rVert^2` (see :mod:`bayesreg.datafits.gaussian`) with smooth
 gradient :math:`g = Qw - q + \lambda_2 w`, a point is optimal iff
 :math:`0 \in \partial F(w)`, coordinate by coordinate:
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from bayesreg._validation import check_sigma, check_X_y, feature_names
-from bayesreg.likelihood import GaussianLikelihood
+from bayesreg.datafits import GaussianDatafit
 from bayesreg.map.kkt import kkt_residual
 from bayesreg.map.solvers import ridge_path, solve_l1, workspace, zero_threshold
 from bayesreg.penalty import Penalty
@@ -71,7 +71,7 @@ class MapPath:
         return out
 
 
-def default_factors(lik: GaussianLikelihood, base: Penalty, n_points: int, eps: float) -> np.ndarray:
+def default_factors(lik: GaussianDatafit, base: Penalty, n_points: int, eps: float) -> np.ndarray:
     r"""Geometric grid of multipliers, strongest first.
 
     With an L1 part it runs, like scikit-learn's ``lasso_path``, from the point where the
@@ -137,7 +137,7 @@ def map_path(
     Xa, ya, sw = check_X_y(X, y, sample_weight)
     if not prior.has_penalty:
         raise ValueError(f"{type(prior).__name__} with a hyperprior has no penalty path")
-    lik = GaussianLikelihood(Xa, ya, sw, bool(fit_intercept))
+    lik = GaussianDatafit(Xa, ya, sw, bool(fit_intercept))
     base = prior.penalty(sigma)
     if factors is None:
         f = default_factors(lik, base, int(n_points), float(eps))

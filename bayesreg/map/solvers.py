@@ -6,7 +6,7 @@ r"""Exact solvers for the MAP problem in σ²-units.
                   + \lambda_1 \lVert w\rVert_1 + \tfrac{\lambda_2}{2}\lVert w\rVert^2,
     \qquad Q = A^\top A,\; q = A^\top b_c
 
-(:mod:`bayesreg.likelihood` defines :math:`A` and :math:`b_c`; :mod:`bayesreg.penalty`
+(:mod:`bayesreg.datafits.gaussian` defines :math:`A` and :math:`b_c`; :mod:`bayesreg.penalty`
 defines :math:`\lambda_1, \lambda_2`).
 
 Two solvers, each exact rather than iterative-to-a-tolerance:
@@ -44,7 +44,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 
-from bayesreg.likelihood import GaussianLikelihood
+from bayesreg.datafits import GaussianDatafit
 from bayesreg.map.kkt import kkt_residual
 
 __all__ = ["SolverOutput", "solve_ridge", "ridge_path", "solve_l1", "zero_threshold"]
@@ -82,7 +82,7 @@ class SolverOutput:
     kkt_residual: float
 
 
-def zero_threshold(lik: GaussianLikelihood) -> float:
+def zero_threshold(lik: GaussianDatafit) -> float:
     r""":math:`\lambda_1^{\max} = \lVert q\rVert_\infty`: for :math:`\lambda_1` at or above
     it (and any :math:`\lambda_2`), :math:`w = 0` is the exact MAP."""
     q = lik.q
@@ -90,7 +90,7 @@ def zero_threshold(lik: GaussianLikelihood) -> float:
 
 
 # --------------------------------------------------------------------------- ridge
-def _use_gram(lik: GaussianLikelihood) -> bool:
+def _use_gram(lik: GaussianDatafit) -> bool:
     return lik.has_gram or lik.n_samples >= lik.n_features
 
 
@@ -111,7 +111,7 @@ def _pos_solve(H: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     return linalg.lstsq(H, rhs, check_finite=False, lapack_driver="gelsd")[0]
 
 
-def solve_ridge(lik: GaussianLikelihood, l2: float) -> SolverOutput:
+def solve_ridge(lik: GaussianDatafit, l2: float) -> SolverOutput:
     r"""Exact minimiser of :math:`\tfrac12\lVert b_c - Aw\rVert^2 + \tfrac{\lambda_2}{2}\lVert w\rVert^2`.
 
     Solves :math:`(Q+\lambda_2 I)w = q` (``n >= p``) or
@@ -131,7 +131,7 @@ def solve_ridge(lik: GaussianLikelihood, l2: float) -> SolverOutput:
     return SolverOutput(w, 1, kkt_residual(w, g, 0.0, lik.q))
 
 
-def ridge_path(lik: GaussianLikelihood, l2s: np.ndarray) -> np.ndarray:
+def ridge_path(lik: GaussianDatafit, l2s: np.ndarray) -> np.ndarray:
     r"""Ridge solutions for many :math:`\lambda_2` from one decomposition.
 
     ``n >= p``: with :math:`Q = V\,\mathrm{diag}(\mu)\,V^\top`,
@@ -162,7 +162,7 @@ class _GramColumns:
     stored side by side in one growing array.
     """
 
-    def __init__(self, lik: GaussianLikelihood) -> None:
+    def __init__(self, lik: GaussianDatafit) -> None:
         self.lik = lik
         self.full = lik.gram if lik.has_gram else None
         self._memo: tuple[np.ndarray, float, np.ndarray] | None = None
@@ -402,7 +402,7 @@ def _singular_direction(
 
 
 def _descend(
-    lik: GaussianLikelihood,
+    lik: GaussianDatafit,
     cols: _GramColumns,
     fac: _CholeskyCache,
     w: np.ndarray,
@@ -485,7 +485,7 @@ def _descend(
     return max_iter
 
 
-def _polish(lik: GaussianLikelihood, cols: _GramColumns, w: np.ndarray, l1: float, l2: float):
+def _polish(lik: GaussianDatafit, cols: _GramColumns, w: np.ndarray, l1: float, l2: float):
     """One step of iterative refinement on the final support, kept if signs hold."""
     S = np.flatnonzero(w)
     if S.size == 0:
@@ -498,13 +498,13 @@ def _polish(lik: GaussianLikelihood, cols: _GramColumns, w: np.ndarray, l1: floa
         w[S] = new
 
 
-def workspace(lik: GaussianLikelihood) -> tuple[_GramColumns, _CholeskyCache]:
+def workspace(lik: GaussianDatafit) -> tuple[_GramColumns, _CholeskyCache]:
     """Cached Gram columns and Cholesky factor, shared by the points of a path."""
     return _GramColumns(lik), _CholeskyCache(lik.n_features)
 
 
 def solve_l1(
-    lik: GaussianLikelihood,
+    lik: GaussianDatafit,
     l1: float,
     l2: float = 0.0,
     *,
@@ -517,7 +517,7 @@ def solve_l1(
 
     Parameters
     ----------
-    lik : GaussianLikelihood
+    lik : GaussianDatafit
     l1, l2 : float
         Penalty weights in σ²-units.
     w0 : ndarray, optional
@@ -535,7 +535,7 @@ def solve_l1(
 
 
 def _solve_l1(
-    lik: GaussianLikelihood,
+    lik: GaussianDatafit,
     cols: _GramColumns,
     fac: _CholeskyCache,
     l1: float,

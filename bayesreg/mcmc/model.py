@@ -2,7 +2,7 @@ r"""The PyMC model: a coefficient prior, a noise prior and the sufficient-statis
 
 One model is built (and compiled) per *structure* — prior family, number of features,
 intercept or not, how σ is treated — and cached. Everything else is ``pm.Data``: the
-sufficient statistics of :mod:`bayesreg.mcmc.stats`, the prior's scales, a fixed σ.
+sufficient statistics of :mod:`bayesreg.datafits.gaussian`, the prior's scales, a fixed σ.
 Re-fitting with another prior scale, another ``y`` or other sample weights swaps the
 data and samples again without compiling: PyMC models get ``pm.set_data``, and
 nutpie's compiled model (:func:`compile_nutpie`) gets ``with_data``.
@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg.mcmc.stats import SufficientStatistics
+from bayesreg.datafits.gaussian import SufficientStatistics
 from bayesreg.priors import Prior
 
 __all__ = ["ModelKey", "CachedModel", "get_model", "coef_prior_spec", "sigma_mode", "model_data",

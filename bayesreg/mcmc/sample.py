@@ -10,7 +10,7 @@ import numpy as np
 
 from bayesreg._validation import check_sigma, check_X_y, feature_names
 from bayesreg.mcmc.model import ModelKey, coef_prior_spec, get_model, model_data, sigma_mode
-from bayesreg.mcmc.stats import pointwise_log_likelihood, statistics_cache
+from bayesreg.datafits import GaussianDatafit
 from bayesreg.priors import Prior, check_prior
 
 __all__ = ["sample_posterior", "check_convergence", "SamplingWarning", "SAMPLERS"]
@@ -66,7 +66,7 @@ def sample_posterior(
         \sigma^2/s_i\big)\,\prod_j p(w_j\mid\sigma)\;p(\sigma),
 
     with a flat prior on the intercept :math:`b`. The likelihood is evaluated through
-    sufficient statistics (:mod:`bayesreg.mcmc.stats`), so a gradient costs
+    sufficient statistics (:mod:`bayesreg.datafits.gaussian`), so a gradient costs
     :math:`O(p^2)` for any number of rows; the pointwise log-likelihood (for LOO) is
     computed after sampling. The model is compiled once per structure (prior family,
     ``p``, intercept, σ treatment) and re-used: another prior scale, ``y``, weights or
@@ -146,7 +146,8 @@ def sample_posterior(
     if names is None:
         names = np.asarray([f"x{j}" for j in range(Xa.shape[1])], dtype=object)
 
-    stats = statistics_cache.get(Xa, ya, sw, bool(fit_intercept))
+    datafit = GaussianDatafit(Xa, ya, sw, bool(fit_intercept))
+    stats = datafit.statistics
     structure, prior_data = coef_prior_spec(prior)
     key = ModelKey(structure, Xa.shape[1], bool(fit_intercept), mode)
     values = model_data(stats, prior_data, sigma, sigma_scale, bool(fit_intercept))
@@ -177,7 +178,7 @@ def sample_posterior(
                 )
 
     out = _tidy(idata, names, fit_intercept=bool(fit_intercept))
-    _add_data_groups(out, Xa, ya, sw, log_likelihood, sigma if mode == "fixed" else None)
+    _add_data_groups(out, datafit, log_likelihood, sigma if mode == "fixed" else None)
     out.attrs.update(
         prior=repr(prior), sigma_mode=mode, sampler=sampler, fit_intercept=int(bool(fit_intercept)),
         n_compiles=cached.n_compiles,
@@ -205,8 +206,10 @@ def _tidy(idata: Any, names: np.ndarray, *, fit_intercept: bool):
     return xr.DataTree.from_dict({"posterior": post, "sample_stats": stats[keep]})
 
 
-def _add_data_groups(out, X, y, sw, log_likelihood, fixed_sigma) -> None:
+def _add_data_groups(out, datafit, log_likelihood, fixed_sigma) -> None:
     import xarray as xr
+
+    y, sw = datafit.y, datafit.sample_weight
 
     n = y.shape[0]
     obs = {"obs": np.arange(n)}
@@ -224,7 +227,7 @@ def _add_data_groups(out, X, y, sw, log_likelihood, fixed_sigma) -> None:
         sigma = post["sigma"].values.reshape(-1)
     else:
         sigma = np.full(n_chain * n_draw, fixed_sigma)
-    ll = pointwise_log_likelihood(X, y, sw, coef, intercept, sigma).reshape(n_chain, n_draw, n)
+    ll = datafit.pointwise_log_likelihood(coef, intercept, sigma).reshape(n_chain, n_draw, n)
     out["log_likelihood"] = xr.DataTree(
         xr.Dataset(
             {"y": (("chain", "draw", "obs"), ll)},

@@ -58,6 +58,8 @@ class BayesianLasso(Prior):
     lam: float | None = None
     lam_prior: tuple[float, float] | None = None
 
+    relative_to_noise = True
+
     def _validate_scales(self) -> None:
         if (self.lam is None) == (self.lam_prior is None):
             raise ValueError(
@@ -112,9 +114,11 @@ class BayesianLasso(Prior):
 
     def mass_near_zero(self, eps: float, sigma: float = 1.0) -> float:
         eps = check_scale("eps", eps)
+        sigma = check_scale("sigma", sigma)
         if self.lam is not None:
-            return float(-math.expm1(-eps * self.lam / check_scale("sigma", sigma)))
-        return super().mass_near_zero(eps)
+            return float(-math.expm1(-eps * self.lam / sigma))
+        # w / sigma has the sigma = 1 marginal, so P(|w| < eps | sigma) = P(|w/sigma| < eps/sigma)
+        return super().mass_near_zero(eps / sigma)
 
     def variance(self, sigma: float = 1.0) -> float:
         r""":math:`2\sigma^2/\lambda^2`, or :math:`2\sigma^2\,E[\lambda^{-2}] = 2\sigma^2\delta/(r-1)` (r > 1)."""

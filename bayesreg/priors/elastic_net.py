@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 from scipy import special, stats
 
@@ -85,14 +83,3 @@ class ElasticNet(Prior):
         if penalty.l1 <= 0 or penalty.l2 <= 0:
             raise ValueError(f"an elastic-net prior needs l1 > 0 and l2 > 0, got {penalty}")
         return cls(l1_scale=sigma**2 / penalty.l1, l2_scale=sigma / math.sqrt(penalty.l2))
-
-    def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, sigma: Any = None):
-        import pymc as pm
-        import pytensor.tensor as pt
-
-        b, t, log_z = self.l1_scale, self.l2_scale, self._log_norm
-
-        def logp(value):
-            return -pt.abs(value) / b - 0.5 * pt.sqr(value / t) - log_z
-
-        return pm.CustomDist(name, logp=logp, dims=dims, shape=shape)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 
 from bayesreg.penalty import Penalty
@@ -66,8 +64,3 @@ class Gaussian(Prior):
         if penalty.l1 != 0 or penalty.l2 <= 0:
             raise ValueError(f"a Gaussian prior needs a pure L2 penalty, got {penalty}")
         return cls(scale=sigma / math.sqrt(penalty.l2))
-
-    def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, sigma: Any = None):
-        import pymc as pm
-
-        return pm.Normal(name, mu=0.0, sigma=self.scale, dims=dims, shape=shape)

@@ -144,6 +144,10 @@ class Horseshoe(Prior):
         lam_t = pt.sqrt(c2 * lam**2 / (c2 + tau**2 * lam**2))
         return pm.Deterministic(name, z * tau * lam_t, dims=dims)
 
+    def internal_variables(self, name: str) -> tuple[str, ...]:
+        """The non-centred standard normals ``{name}_raw``."""
+        return (f"{name}_raw",)
+
     def __repr__(self) -> str:
         return (
             f"Horseshoe(global_scale={self.global_scale:.6g}, slab_scale={self.slab_scale:.6g}, "

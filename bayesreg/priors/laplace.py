@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
-
 import numpy as np
 
 from bayesreg.penalty import Penalty
@@ -63,8 +61,3 @@ class Laplace(Prior):
         if penalty.l2 != 0 or penalty.l1 <= 0:
             raise ValueError(f"a Laplace prior needs a pure L1 penalty, got {penalty}")
         return cls(scale=sigma**2 / penalty.l1)
-
-    def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, sigma: Any = None):
-        import pymc as pm
-
-        return pm.Laplace(name, mu=0.0, b=self.scale, dims=dims, shape=shape)
