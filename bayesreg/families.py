@@ -1,0 +1,211 @@
+r"""The one registry of families: every name, alias, scikit-learn twin, colour and label.
+
+Everything that needs to know about a prior family or a likelihood family — the
+converters, the command line, the scikit-learn validation grid, the estimators, the plots
+and the demo — reads these two tables, so a new family is one entry here (plus its class).
+
+* :data:`PRIOR_FAMILIES`: coefficient priors (``gaussian``, ``laplace``, ``elasticnet``,
+  ``bayesianlasso``, ``horseshoe``).
+* :data:`LIKELIHOOD_FAMILIES`: datafits (``gaussian``; the GLM families join here).
+
+>>> from bayesreg.families import prior_family
+>>> prior_family("lasso").name, prior_family("lasso").sklearn
+('laplace', 'Lasso')
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "PriorFamily", "LikelihoodFamily", "PRIOR_FAMILIES", "LIKELIHOOD_FAMILIES",
+    "prior_family", "likelihood_family", "PENALTY_FAMILIES",
+]
+
+#: a scale given on the command line or to a grid: one number, or a (Laplace b, Gaussian τ) pair
+Scale = float | tuple[float, float]
+
+
+def _load(path: str) -> Any:
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+@dataclass(frozen=True)
+class PriorFamily:
+    """One coefficient-prior family.
+
+    Attributes
+    ----------
+    name : str
+        Canonical lower-case name.
+    prior_class : str
+        Dotted path of the :class:`~bayesreg.priors.Prior` subclass (imported on use).
+    label : str
+        Display name in plots and tables.
+    aliases : tuple of str
+        Other names accepted wherever a family is named (CLI, grids), case-insensitively.
+    sklearn : str or None
+        The scikit-learn estimator whose solution is the MAP (None: no fixed penalty).
+    estimator : str or None
+        bayesreg's preset estimator in :mod:`bayesreg.estimators`.
+    color : str
+        Plot colour (Okabe-Ito palette, colour-blind safe).
+    axis_label : str or None
+        x-axis label of its regularisation path.
+    make : callable
+        ``make(scale)`` builds the prior from a :data:`Scale` (one number is every scale the
+        family has; a pair is a Laplace ``b`` and a Gaussian ``τ``).
+    """
+
+    name: str
+    prior_class: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    sklearn: str | None = None
+    estimator: str | None = None
+    color: str = "#000000"
+    axis_label: str | None = None
+    make: Callable[[Scale], Any] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def cls(self) -> type:
+        """The prior class."""
+        return _load(self.prior_class)
+
+    def prior(self, scale: Scale) -> Any:
+        """The prior of this family at ``scale``."""
+        if self.make is None:
+            raise ValueError(f"the {self.name} family is not built from a scale; construct {self.label}(...)")
+        return self.make(scale)
+
+
+@dataclass(frozen=True)
+class LikelihoodFamily:
+    """One likelihood family (a datafit).
+
+    Attributes
+    ----------
+    name : str
+        Canonical lower-case name.
+    datafit_class : str
+        Dotted path of the :class:`~bayesreg.datafits.Datafit` subclass.
+    label : str
+    aliases : tuple of str
+    link : str
+        Link function of the linear predictor.
+    sklearn : mapping
+        Penalty kind (``"l2"``, ``"l1"``, ``"elasticnet"``) → scikit-learn estimator name.
+    """
+
+    name: str
+    datafit_class: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    link: str = "identity"
+    sklearn: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def cls(self) -> type:
+        """The datafit class."""
+        return _load(self.datafit_class)
+
+
+def _pair(scale: Scale) -> tuple[float, float]:
+    return scale if isinstance(scale, tuple) else (scale, scale)
+
+
+def _gaussian(scale: Scale):
+    from bayesreg.priors import Gaussian
+
+    return Gaussian(_pair(scale)[1])
+
+
+def _laplace(scale: Scale):
+    from bayesreg.priors import Laplace
+
+    return Laplace(_pair(scale)[0])
+
+
+def _elasticnet(scale: Scale):
+    from bayesreg.priors import ElasticNet
+
+    b, t = _pair(scale)
+    return ElasticNet(l1_scale=b, l2_scale=t)
+
+
+#: coefficient priors, by canonical name
+PRIOR_FAMILIES: dict[str, PriorFamily] = {
+    f.name: f
+    for f in (
+        PriorFamily(
+            "gaussian", "bayesreg.priors.Gaussian", "Gaussian", ("normal", "ridge", "l2"),
+            sklearn="Ridge", estimator="RidgeMAP", color="#0072B2",
+            axis_label="λ₂ = σ²/τ²  (Gaussian prior)", make=_gaussian,
+        ),
+        PriorFamily(
+            "laplace", "bayesreg.priors.Laplace", "Laplace", ("lasso", "l1"),
+            sklearn="Lasso", estimator="LassoMAP", color="#D55E00",
+            axis_label="λ₁ = σ²/b  (Laplace prior)", make=_laplace,
+        ),
+        PriorFamily(
+            "elasticnet", "bayesreg.priors.ElasticNet", "Elastic net",
+            ("elastic-net", "elastic_net", "enet"),
+            sklearn="ElasticNet", estimator="ElasticNetMAP", color="#E69F00",
+            axis_label="λ₁  (elastic-net prior)", make=_elasticnet,
+        ),
+        PriorFamily(
+            "bayesianlasso", "bayesreg.priors.BayesianLasso", "Bayesian lasso",
+            ("bayesian-lasso", "bayesian_lasso", "blasso"), sklearn="Lasso", color="#CC79A7",
+        ),
+        PriorFamily(
+            "horseshoe", "bayesreg.priors.Horseshoe", "Horseshoe", ("hs",), color="#009E73",
+        ),
+    )
+}
+
+#: the families a scale alone determines (the MAP-versus-scikit-learn grid runs over these)
+PENALTY_FAMILIES = tuple(name for name, f in PRIOR_FAMILIES.items() if f.make is not None)
+
+#: likelihoods, by canonical name
+LIKELIHOOD_FAMILIES: dict[str, LikelihoodFamily] = {
+    f.name: f
+    for f in (
+        LikelihoodFamily(
+            "gaussian", "bayesreg.datafits.GaussianDatafit", "Gaussian", ("normal", "linear"),
+            link="identity", sklearn={"l2": "Ridge", "l1": "Lasso", "elasticnet": "ElasticNet"},
+        ),
+    )
+}
+
+
+def _lookup(table: Mapping[str, Any], name: Any, what: str) -> Any:
+    key = "".join(str(name).strip().lower().split())
+    for fam in table.values():
+        if key == fam.name or key in fam.aliases:
+            return fam
+    choices = ", ".join(
+        f"{f.name} ({'/'.join(f.aliases)})" if f.aliases else f.name for f in table.values()
+    )
+    raise ValueError(f"unknown {what} {name!r}; choose from {choices}")
+
+
+def prior_family(name_or_prior: Any) -> PriorFamily:
+    """The :class:`PriorFamily` of a name or alias (case-insensitive), or of a prior object."""
+    from bayesreg.priors import Prior
+
+    if isinstance(name_or_prior, Prior):
+        cls = type(name_or_prior)
+        for fam in PRIOR_FAMILIES.values():
+            if fam.cls is cls:
+                return fam
+        raise ValueError(f"{cls.__name__} is not a registered prior family")
+    return _lookup(PRIOR_FAMILIES, name_or_prior, "prior")
+
+
+def likelihood_family(name: Any) -> LikelihoodFamily:
+    """The :class:`LikelihoodFamily` of a name or alias (case-insensitive)."""
+    return _lookup(LIKELIHOOD_FAMILIES, name, "family")
