@@ -64,6 +64,13 @@ class GaussianDatafit(Datafit):
         super().__init__(X, y, sample_weight, fit_intercept)
         self._gram: np.ndarray | None = None
 
+    @cached_property
+    def n_effective(self) -> int:
+        """Number of observations with a positive weight (bounds the rank of :math:`Q`)."""
+        if self.sample_weight is None:
+            return self.n_samples
+        return int(np.count_nonzero(self.sample_weight))
+
     def dispersion(self, sigma: float | None) -> float:
         """:math:`\\phi = \\sigma^2`."""
         from bayesreg._validation import check_sigma

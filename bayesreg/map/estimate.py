@@ -8,23 +8,12 @@ import numpy as np
 
 from bayesreg._validation import check_sigma, check_X_y, feature_names
 from bayesreg.datafits import GaussianDatafit
-from bayesreg.map.result import MapResult
-from bayesreg.map.solvers import SolverOutput, solve_l1, solve_ridge
+from bayesreg.map.result import MapResult, SolverOutput
+from bayesreg.map.solvers import solve_penalty
 from bayesreg.penalty import Penalty
 from bayesreg.priors import Prior, check_prior
 
-__all__ = ["map_estimate", "solve_penalty"]
-
-
-def solve_penalty(
-    lik: GaussianDatafit, penalty: Penalty, *, w0: np.ndarray | None = None, **kw: Any
-) -> SolverOutput:
-    """Dispatch a penalty to its exact solver (linear solve for pure L2)."""
-    if penalty.kind == "ridge":
-        return solve_ridge(lik, penalty.l2)
-    if penalty.kind == "none":
-        raise ValueError("a zero penalty (flat prior) has no unique MAP in general")
-    return solve_l1(lik, penalty.l1, penalty.l2, w0=w0, **kw)
+__all__ = ["map_estimate"]
 
 
 def _result(
@@ -54,6 +43,7 @@ def map_estimate(
     sigma: float,
     fit_intercept: bool = True,
     sample_weight: Any = None,
+    check_input: bool = True,
 ) -> MapResult:
     r"""Posterior mode of :math:`y \sim \mathcal N(b + Xw, \sigma^2/s)` with prior ``prior`` on ``w``.
 
@@ -70,7 +60,7 @@ def map_estimate(
     :mod:`bayesreg.penalty` for their ``alpha``).
 
     Gaussian prior: one exact linear solve. Laplace and elastic-net: an exact
-    active-set method (:func:`bayesreg.map.solvers.solve_l1`), so Lasso zeros are exact
+    active-set method (:func:`bayesreg.map.active_set.solve_l1`), so Lasso zeros are exact
     zeros. ``result.kkt_residual`` certifies optimality.
 
     Parameters
@@ -85,6 +75,9 @@ def map_estimate(
         Estimate an unpenalised intercept (by weighted centring, as scikit-learn does).
     sample_weight : array-like of shape (n_samples,), optional
         Non-negative precision multipliers (scikit-learn's semantics).
+    check_input : bool, default=True
+        Validate the arrays. Callers that already did (the estimators) pass False and
+        float64 arrays, as scikit-learn's ``check_input=False``.
 
     Returns
     -------
@@ -105,7 +98,10 @@ def map_estimate(
     """
     prior = check_prior(prior)
     sigma = check_sigma(sigma)
-    Xa, ya, sw = check_X_y(X, y, sample_weight)
+    if check_input:
+        Xa, ya, sw = check_X_y(X, y, sample_weight)
+    else:
+        Xa, ya, sw = X, y, sample_weight
     if not prior.has_penalty:
         raise ValueError(
             f"{type(prior).__name__} with a hyperprior has no fixed penalty, so no "

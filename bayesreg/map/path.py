@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -10,7 +10,8 @@ import numpy as np
 from bayesreg._validation import check_sigma, check_X_y, feature_names
 from bayesreg.datafits import GaussianDatafit
 from bayesreg.map.kkt import kkt_residual
-from bayesreg.map.solvers import ridge_path, solve_l1, workspace, zero_threshold
+from bayesreg.map.active_set import solve_l1, workspace, zero_threshold
+from bayesreg.map.ridge import Spectrum, ridge_path
 from bayesreg.penalty import Penalty
 from bayesreg.priors import Prior, check_prior
 
@@ -39,7 +40,14 @@ class MapPath:
     sklearn_alphas : ndarray of shape (n_points,)
         scikit-learn's ``alpha`` at each point (for ``lasso_path(alphas=...)`` etc.).
     l1_ratio : float or None
+    sigma : float
+        The noise sd the penalties are expressed at.
+    fit_intercept : bool
+        Whether the path's fits have an (unpenalised) intercept.
     feature_names : ndarray or None
+    spectrum : Spectrum or None
+        For a Ridge path, the decomposition it was computed from (its exact posterior
+        bands reuse it: :func:`bayesreg.stats.ridge_path_bands`).
     """
 
     factors: np.ndarray
@@ -52,7 +60,9 @@ class MapPath:
     sklearn_alphas: np.ndarray
     l1_ratio: float | None
     sigma: float
+    fit_intercept: bool = True
     feature_names: np.ndarray | None = None
+    spectrum: Spectrum | None = field(default=None, repr=False)
 
     @property
     def n_nonzero(self) -> np.ndarray:
@@ -106,6 +116,7 @@ def map_path(
     fit_intercept: bool = True,
     sample_weight: Any = None,
     progressbar: bool = False,
+    check_input: bool = True,
 ) -> MapPath:
     r"""MAP coefficients for the penalties :math:`f\cdot\mathrm{pen}(\text{prior})` over a grid.
 
@@ -125,6 +136,8 @@ def map_path(
         Size and depth of the default grid.
     progressbar : bool
         Show a tqdm progress bar.
+    check_input : bool, default=True
+        Validate the arrays (False: the caller passes validated float64 arrays).
 
     Returns
     -------
@@ -134,7 +147,10 @@ def map_path(
 
     prior = check_prior(prior)
     sigma = check_sigma(sigma)
-    Xa, ya, sw = check_X_y(X, y, sample_weight)
+    if check_input:
+        Xa, ya, sw = check_X_y(X, y, sample_weight)
+    else:
+        Xa, ya, sw = X, y, sample_weight
     if not prior.has_penalty:
         raise ValueError(f"{type(prior).__name__} with a hyperprior has no penalty path")
     lik = GaussianDatafit(Xa, ya, sw, bool(fit_intercept))
@@ -150,8 +166,9 @@ def map_path(
     p = lik.n_features
     coefs = np.zeros((f.size, p))
     kkts = np.zeros(f.size)
+    spectrum = None
     if base.l1 == 0:
-        coefs[:] = ridge_path(lik, np.array([pk.l2 for pk in pens]))
+        coefs[:], spectrum = ridge_path(lik, np.array([pk.l2 for pk in pens]))
         for k, pk in enumerate(pens):
             kkts[k] = kkt_residual(coefs[k], lik.smooth_gradient(coefs[k], pk.l2), 0.0, lik.q)
     else:
@@ -183,5 +200,7 @@ def map_path(
         sklearn_alphas=alphas,
         l1_ratio=params0.get("l1_ratio"),
         sigma=sigma,
+        fit_intercept=lik.fit_intercept,
         feature_names=feature_names(X),
+        spectrum=spectrum,
     )

@@ -10,7 +10,16 @@ import numpy as np
 from bayesreg.penalty import Penalty
 from bayesreg.priors import Prior
 
-__all__ = ["MapResult"]
+__all__ = ["MapResult", "SolverOutput"]
+
+
+@dataclass
+class SolverOutput:
+    """Raw output of a solver: coefficients, iterations, KKT residual."""
+
+    coef: np.ndarray
+    n_iter: int
+    kkt_residual: float
 
 
 @dataclass

@@ -1,0 +1,475 @@
+r"""Exact solvers for the MAP problem in σ²-units.
+
+.. math::
+
+    \min_w F(w) = \tfrac12 w^\top Q w - q^\top w
+                  + \lambda_1 \lVert w\rVert_1 + \tfrac{\lambda_2}{2}\lVert w\rVert^2,
+    \qquad Q = A^\top A,\; q = A^\top b_c
+
+(:mod:`bayesreg.datafits.gaussian` defines :math:`A` and :math:`b_c`; :mod:`bayesreg.penalty`
+defines :math:`\lambda_1, \lambda_2`).
+
+The exact solver for :math:`\lambda_1 > 0` (the Gaussian prior's linear solve is in
+:mod:`bayesreg.map.ridge`):
+
+* :func:`solve_l1` (:math:`\lambda_1 > 0`): an active-set method in the family of the
+  feature-sign search of Lee et al. (2007). On a working set :math:`W` with signs
+  :math:`\theta` fixed, :math:`F` is a quadratic whose minimiser solves the linear system
+
+  .. math:: (Q_{WW} + \lambda_2 I)\, x = q_W - \lambda_1 \theta_W .
+
+  From the current point the solver moves toward :math:`x` with an *exact* line search
+  on the true, piecewise-quadratic :math:`F` (breakpoints where a coordinate crosses
+  zero); a coordinate whose optimum is a breakpoint is set to exactly zero. When the
+  support is optimal, coordinates violating :math:`|g_j| \le \lambda_1` join the working
+  set with sign :math:`-\operatorname{sign}(g_j)`. Every step decreases :math:`F` and the
+  number of sign patterns is finite, so it terminates at an exact optimum: zeros are
+  exact zeros and the non-zeros solve the linear system to rounding error.
+  Cold starts use continuation (a short geometric sequence of :math:`\lambda_1` from
+  :math:`\lVert q\rVert_\infty` down), and paths use warm starts.
+
+:math:`Q` is formed once when ``n >= p``; when ``p > n`` its columns are computed on
+demand for the working set only, so one gradient costs :math:`O(np)`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+from scipy import linalg
+
+from bayesreg.datafits import GaussianDatafit
+from bayesreg.map._linalg import KKT_TOL, pos_solve, single_threaded_blas, well_pivoted
+from bayesreg.map.kkt import kkt_residual
+from bayesreg.map.result import SolverOutput
+
+__all__ = ["REQUIRES", "solve_l1", "workspace", "zero_threshold"]
+
+#: what this solver reads from a datafit (skglm's ``_datafit_required_attr``)
+REQUIRES = ("gram", "has_gram", "q", "A", "n_effective", "fit_intercept", "n_features")
+
+
+def zero_threshold(lik: GaussianDatafit) -> float:
+    r""":math:`\lambda_1^{\max} = \lVert q\rVert_\infty`: for :math:`\lambda_1` at or above
+    it (and any :math:`\lambda_2`), :math:`w = 0` is the exact MAP."""
+    q = lik.q
+    return float(np.abs(q).max()) if q.size else 0.0
+
+
+# ------------------------------------------------------------------------ lasso/EN
+class _GramColumns:
+    """Columns of :math:`Q`: a slice of the Gram matrix, or products cached on demand.
+
+    Unless the likelihood already holds the full Gram matrix, only the columns of
+    features that have been in a working set are ever formed (:math:`O(n p)` each),
+    stored side by side in one growing array.
+    """
+
+    def __init__(self, lik: GaussianDatafit) -> None:
+        self.lik = lik
+        self.full = lik.gram if lik.has_gram else None
+        self._memo: tuple[np.ndarray, float, np.ndarray] | None = None
+        if self.full is None:
+            p = lik.n_features
+            self._slot = np.full(p, -1, dtype=np.intp)
+            self._cols = np.empty((p, 0))
+            self._used = 0
+
+    def _ensure(self, idx: np.ndarray) -> None:
+        missing = idx[self._slot[idx] < 0]
+        if missing.size == 0:
+            return
+        need = self._used + missing.size
+        if need > self._cols.shape[1]:
+            grown = np.empty((self._cols.shape[0], max(need, 2 * self._cols.shape[1], 32)))
+            grown[:, : self._used] = self._cols[:, : self._used]
+            self._cols = grown
+        A = self.lik.A
+        self._cols[:, self._used : need] = A.T @ A[:, missing]
+        self._slot[missing] = np.arange(self._used, need)
+        self._used = need
+
+    def block(self, idx: np.ndarray) -> np.ndarray:
+        """:math:`Q_{II}` for an index array ``I`` (a fresh array)."""
+        if self.full is not None:
+            return self.full[idx][:, idx]
+        self._ensure(idx)
+        return self._cols[idx][:, self._slot[idx]]
+
+    def matvec(self, idx: np.ndarray, v: np.ndarray) -> np.ndarray:
+        r""":math:`Q_{:,I}\,v`, from cached columns (:math:`O(p|I|)`, no copies)."""
+        if self.full is not None:
+            full = np.zeros(self.full.shape[0])
+            full[idx] = v
+            return self.full @ full
+        self._ensure(idx)
+        packed = np.zeros(self._used)
+        packed[self._slot[idx]] = v
+        return self._cols[:, : self._used] @ packed
+
+    def gradient(self, w: np.ndarray, l2: float) -> np.ndarray:
+        r"""Smooth gradient :math:`Qw - q + \lambda_2 w` from cached columns (read-only).
+
+        The last result is remembered: the convergence check, the certificate and the
+        next path point all ask for the gradient at the same ``w``.
+        """
+        memo = self._memo
+        if memo is not None and memo[1] == l2 and np.array_equal(memo[0], w):
+            return memo[2]
+        S = np.flatnonzero(w)
+        g = self.matvec(S, w[S]) - self.lik.q
+        if l2:
+            g += l2 * w
+        self._memo = (w.copy(), l2, g)
+        return g
+
+
+class _CholeskyCache:
+    r"""Cholesky factor of :math:`Q_{WW} + \lambda_2 I`, kept across iterations.
+
+    Features that leave the working set are removed by recomputing only the trailing
+    block (:meth:`_downdate`); features that join it are added by bordering (:meth:`_border`),
+    :math:`L' = \begin{pmatrix} L & 0 \\ B L^{-\top} & \mathrm{chol}(C - B H^{-1} B^\top)\end{pmatrix}`,
+    at :math:`O(k^2 m)` instead of :math:`O(k^3)`. A numerically singular system raises
+    ``LinAlgError``; the caller then takes a null-space or least-squares direction.
+    """
+
+    def __init__(self, p: int) -> None:
+        self.order: np.ndarray | None = None
+        self.L: np.ndarray | None = None
+        self.l2: float | None = None
+        self.loc = np.full(p, -1, dtype=np.intp)
+
+    def reset(self, l2: float) -> None:
+        r"""Forget the factor unless it was built for this :math:`\lambda_2`."""
+        if self.l2 != l2:
+            self.order = self.L = None
+            self.l2 = l2
+
+    @staticmethod
+    def _downdate(order: np.ndarray, L: np.ndarray, kept: np.ndarray):
+        r"""Factor of the system without the dropped features.
+
+        With :math:`i_0` the first dropped position and :math:`K` the kept ones after it,
+        the new factor keeps :math:`L_{:i_0,:i_0}` and :math:`L_{K,:i_0}`, and its trailing
+        block is :math:`\mathrm{chol}(L_{K,i_0:}L_{K,i_0:}^\top)`.
+        """
+        i0 = int(np.argmin(kept))
+        K = np.flatnonzero(kept[i0:]) + i0
+        m = i0 + K.size
+        new = np.zeros((m, m))
+        new[:i0, :i0] = L[:i0, :i0]
+        if K.size:
+            tail = L[K, i0:]
+            new[i0:, :i0] = L[K, :i0]
+            new[i0:, i0:] = linalg.cholesky(tail @ tail.T, lower=True, check_finite=False)
+        return order[kept], new
+
+    @staticmethod
+    def _border(order, L, added, H, loc):
+        """Factor extended by the rows and columns of the ``added`` features."""
+        k = order.size
+        po, pa = loc[order], loc[added]
+        L21 = linalg.solve_triangular(L, H[np.ix_(po, pa)], lower=True, check_finite=False).T
+        L22 = linalg.cholesky(
+            H[np.ix_(pa, pa)] - L21 @ L21.T, lower=True, check_finite=False
+        )
+        new = np.zeros((k + added.size, k + added.size))
+        new[:k, :k] = L
+        new[k:, :k] = L21
+        new[k:, k:] = L22
+        return np.concatenate([order, added]), new
+
+    def solve(self, W: np.ndarray, H: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+        """Solve ``H x = rhs`` where ``H`` is the system on working set ``W`` (in W's order).
+
+        Raises ``LinAlgError`` when the system is numerically singular.
+        """
+        loc = self.loc
+        loc[W] = np.arange(W.size)
+        try:
+            L = None
+            if self.order is not None:
+                order, L = self.order, self.L
+                kept = loc[order] >= 0
+                if not kept.all():
+                    order, L = self._downdate(order, L, kept)
+                if L is not None and order.size > 0:
+                    is_old = np.zeros(W.size, dtype=bool)
+                    is_old[loc[order]] = True
+                    if not is_old.all():
+                        order, L = self._border(order, L, W[~is_old], H, loc)
+                    perm = loc[order]
+                else:
+                    L = None
+            if L is None:
+                order, perm = W, np.arange(W.size)
+                L = linalg.cholesky(H, lower=True, check_finite=False)
+            if not well_pivoted(L):
+                raise linalg.LinAlgError("near-singular")
+            xp = linalg.cho_solve((L, True), rhs[perm], check_finite=False)
+            x = np.empty_like(xp)
+            x[perm] = xp
+            # a factor of a numerically singular matrix can "succeed" with a useless
+            # solution: accept only a small backward error
+            scale = np.abs(H).max() * np.abs(x).max() + np.abs(rhs).max()
+            if np.abs(H @ x - rhs).max() > 1e-10 * scale:
+                raise linalg.LinAlgError("inaccurate solve")
+            self.order, self.L = order, L
+            return x
+        except linalg.LinAlgError:
+            self.order = self.L = None
+            raise
+        finally:
+            loc[W] = -1
+
+
+def _line_search(w: np.ndarray, d: np.ndarray, slope: float, curv: float, l1: float):
+    r"""Exact minimiser over :math:`t\in[0,1]` of the convex piecewise quadratic
+    :math:`\varphi(t) = t\,g^\top d + \tfrac{t^2}{2} d^\top H d + \lambda_1\lVert w+td\rVert_1`.
+
+    Returns ``(t, at_kink, crossed)``: the step, a boolean mask of coordinates whose
+    breakpoint equals ``t`` (to be set to exactly zero), and whether any coordinate
+    changed sign before ``t``.
+    """
+    nz = w != 0
+    s0 = np.where(nz, np.sign(w), np.sign(d))
+    D = slope + l1 * float(d @ s0)  # right derivative at t = 0
+    none = np.zeros(w.shape, dtype=bool)
+    if D >= 0:  # not a descent direction (after a kink, D < 0 holds by construction)
+        return 0.0, none, False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tb = np.where(nz & (w * d < 0), -w / d, np.inf)
+    cand = np.flatnonzero(tb <= 1.0)
+    order = cand[np.argsort(tb[cand], kind="stable")]
+    t_cur = 0.0
+    k = 0
+    crossed = False
+    while k < order.size:
+        tk = tb[order[k]]
+        if curv > 0:
+            t_star = t_cur - D / curv
+            if t_star < tk:
+                return t_star, none, crossed
+        # pass the breakpoint(s) at tk
+        j = k
+        jump = 0.0
+        while j < order.size and tb[order[j]] == tk:
+            jump += 2.0 * l1 * abs(d[order[j]])
+            j += 1
+        D_left = D + curv * (tk - t_cur)  # derivative just left of tk
+        if D_left + jump >= 0:  # minimum exactly at the kink tk
+            at = none.copy()
+            at[order[k:j]] = True
+            return tk, at, crossed
+        D = D_left + jump
+        t_cur = tk
+        crossed = True
+        k = j
+    if curv > 0:
+        return min(t_cur - D / curv, 1.0), none, crossed
+    return 1.0, none, crossed
+
+
+def _singular_direction(
+    H: np.ndarray, rhs: np.ndarray, wW: np.ndarray, theta: np.ndarray, n_added: int
+) -> tuple[np.ndarray, int | None]:
+    r"""A step when the sign-fixed system on :math:`W` is singular.
+
+    With one feature :math:`j` added to a support :math:`S` on which :math:`H_{SS}` is
+    non-singular and :math:`x_S` optimal, a singular :math:`H_{WW}` has the null vector
+    :math:`v = \theta_j\,(-H_{SS}^{-1}H_{Sj},\ 1)`. Along it the data term is constant
+    and the L1 term falls at rate :math:`|g_j| - \lambda_1 > 0` until the first
+    coordinate of :math:`S` reaches zero, where the step stops exactly (a swap).
+
+    Returns ``(d, i)``: the step and the position in ``W`` to set to exactly zero, or
+    ``(d, None)`` for a least-squares direction to be line-searched.
+    """
+    k = wW.size - n_added
+    if n_added == 1 and k > 0:
+        try:
+            u = linalg.cho_solve(
+                (linalg.cholesky(H[:k, :k], lower=True, check_finite=False), True),
+                H[:k, k],
+                check_finite=False,
+            )
+            v = theta[k] * np.append(-u, 1.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                tb = np.where(wW[:k] * v[:k] < 0, -wW[:k] / v[:k], np.inf)
+            i = int(np.argmin(tb))
+            if np.isfinite(tb[i]):
+                return tb[i] * v, i
+        except linalg.LinAlgError:
+            pass
+    return linalg.lstsq(H, rhs, check_finite=False, lapack_driver="gelsd")[0] - wW, None
+
+
+def _descend(
+    lik: GaussianDatafit,
+    cols: _GramColumns,
+    fac: _CholeskyCache,
+    w: np.ndarray,
+    l1: float,
+    l2: float,
+    thr: float,
+    max_iter: int,
+) -> int:
+    r"""Feature-sign iterations at fixed (l1, l2), in place on ``w``. Returns the count.
+
+    Each iteration either re-solves on the support (when its optimality conditions
+    fail) or adds the largest KKT violators with sign :math:`-\operatorname{sign}(g_j)`,
+    solves the sign-fixed system and takes the exact line-search step. The batch of
+    violators doubles after a successful step and halves when it gives no descent, so
+    cold starts add many features per solve and one at a time only where needed.
+    """
+    fac.reset(l2)
+    support_ok = False
+    batch = max(1, int(np.count_nonzero(w)))
+    # a working set larger than rank(Q) makes the sign-fixed system singular
+    max_w = min(lik.n_effective - int(lik.fit_intercept), lik.n_features)
+    max_w = max(max_w, 1)
+    for it in range(1, max_iter + 1):
+        S = np.flatnonzero(w)
+        g = cols.gradient(w, l2)
+        theta_S = np.sign(w[S])
+        viol = np.abs(g) - l1
+        viol[S] = -np.inf
+        V = np.flatnonzero(viol > thr)
+        supp_bad = S.size > 0 and np.abs(g[S] + l1 * theta_S).max() > thr
+        if V.size == 0 and (support_ok or not supp_bad):
+            return it - 1
+        if not support_ok and supp_bad:
+            W, theta, n_added = S, theta_S, 0
+        else:
+            k = max(1, min(batch, max_w - S.size))
+            if V.size > k:
+                V = V[np.argpartition(-viol[V], k - 1)[:k]]
+            W = np.concatenate([S, V])
+            theta = np.concatenate([theta_S, -np.sign(g[V])])
+            n_added = V.size
+        H = cols.block(W)
+        H.flat[:: W.size + 1] += l2
+        wW = w[W]
+        rhs = lik.q[W] - l1 * theta
+        try:
+            d = fac.solve(W, H, rhs) - wW
+        except linalg.LinAlgError:
+            d, swap = _singular_direction(H, rhs, wW, theta, n_added)
+            if swap is not None:  # exact step along a null direction, to a kink
+                new = wW + d
+                new[swap] = 0.0
+                w[W] = new
+                support_ok = False
+                continue
+        x = wW + d
+        curv = float(d @ H @ d)
+        t, at_kink, crossed = _line_search(wW, d, float(g[W] @ d), curv, l1)
+        if t <= 0:
+            if n_added > 1:
+                batch = max(1, n_added // 2)  # no descent from the batch: halve it
+                continue
+            if n_added == 0:
+                support_ok = True  # already the optimum on this support, to rounding
+                continue
+            return it  # stalled at rounding level: the KKT residual tells how close
+        if n_added > 0:
+            batch = min(2 * max(batch, n_added), max_w)
+        new = x if (t == 1.0 and not crossed) else wW + t * d
+        new[at_kink] = 0.0
+        w[W] = new
+        support_ok = t == 1.0 and not crossed and not at_kink.any()
+    warnings.warn(
+        f"MAP active-set solver stopped after max_iter={max_iter} iterations; "
+        "check kkt_residual",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return max_iter
+
+
+def _polish(lik: GaussianDatafit, cols: _GramColumns, w: np.ndarray, l1: float, l2: float):
+    """One step of iterative refinement on the final support, kept if signs hold."""
+    S = np.flatnonzero(w)
+    if S.size == 0:
+        return
+    H = cols.block(S)
+    H.flat[:: S.size + 1] += l2
+    r = lik.q[S] - l1 * np.sign(w[S]) - H @ w[S]
+    new = w[S] + pos_solve(H, r)
+    if np.array_equal(np.sign(new), np.sign(w[S])):
+        w[S] = new
+
+
+def workspace(lik: GaussianDatafit) -> tuple[_GramColumns, _CholeskyCache]:
+    """Cached Gram columns and Cholesky factor, shared by the points of a path."""
+    return _GramColumns(lik), _CholeskyCache(lik.n_features)
+
+
+def solve_l1(
+    lik: GaussianDatafit,
+    l1: float,
+    l2: float = 0.0,
+    *,
+    w0: np.ndarray | None = None,
+    tol: float = KKT_TOL,
+    max_iter: int = 10_000,
+    _workspace: tuple[_GramColumns, _CholeskyCache] | None = None,
+) -> SolverOutput:
+    r"""Exact minimiser of :math:`F` for :math:`\lambda_1 > 0` (module docstring).
+
+    Parameters
+    ----------
+    lik : GaussianDatafit
+    l1, l2 : float
+        Penalty weights in σ²-units.
+    w0 : ndarray, optional
+        Warm start. Without one, continuation from :math:`\lVert q\rVert_\infty`.
+    tol : float
+        KKT violations below ``tol * ||q||_inf`` count as rounding error.
+    max_iter : int
+        Active-set iterations per continuation stage.
+    """
+    lmax = zero_threshold(lik)
+    cols, fac = _workspace if _workspace is not None else workspace(lik)
+    thr = tol * max(lmax, 1e-300)
+    with single_threaded_blas():
+        return _solve_l1(lik, cols, fac, l1, l2, lmax, w0, thr, tol, max_iter)
+
+
+def _solve_l1(
+    lik: GaussianDatafit,
+    cols: _GramColumns,
+    fac: _CholeskyCache,
+    l1: float,
+    l2: float,
+    lmax: float,
+    w0: np.ndarray | None,
+    thr: float,
+    tol: float,
+    max_iter: int,
+) -> SolverOutput:
+    p = lik.n_features
+    if l1 >= lmax:
+        w = np.zeros(p)
+        return SolverOutput(w, 0, kkt_residual(w, lik.smooth_gradient(w, l2), l1, lik.q))
+    n_iter = 0
+    if w0 is None:
+        w = np.zeros(p)
+        # continuation: geometric stages with ratio >= 0.3 from lmax down to l1
+        n_stages = max(1, math.ceil(math.log(lmax / l1) / math.log(1 / 0.3)))
+        stages = lmax * (l1 / lmax) ** (np.arange(1, n_stages + 1) / n_stages)
+        stages[-1] = l1
+        for lk in stages[:-1]:
+            n_iter += _descend(lik, cols, fac, w, float(lk), l2 * float(lk) / l1, thr, max_iter)
+    else:
+        w = np.array(w0, dtype=float, copy=True)
+    n_iter += _descend(lik, cols, fac, w, l1, l2, thr, max_iter)
+    g = cols.gradient(w, l2)
+    res = kkt_residual(w, g, l1, lik.q)
+    if res > tol:
+        _polish(lik, cols, w, l1, l2)
+        g = cols.gradient(w, l2)
+        res = kkt_residual(w, g, l1, lik.q)
+    return SolverOutput(w, n_iter, res)
