@@ -52,6 +52,14 @@ class GaussianDatafit(Datafit):
         Precision multipliers :math:`s_i \\ge 0`.
     fit_intercept : bool
         Whether :math:`b` is estimated (else fixed at 0 and nothing is centred).
+    equilibrate : bool, default=False
+        Work in equilibrated coordinates: the design is :math:`X D^{-1}` with
+        :math:`D = \\operatorname{diag}(d)`, :math:`d_j = \\lVert A_j\\rVert` the norm of the
+        centred, weighted column (1 for a constant column). Every quantity of this datafit
+        (``A``, ``q``, ``gram``, ``X_offset``, ``intercept``) is then that of the scaled
+        design, whose coefficients are :math:`u = Dw`. The MAP solvers work in these
+        coordinates so that a column in other units (cents next to thousands) changes
+        nothing but its coefficient's units (:func:`bayesreg.map_estimate`).
     """
 
     family = "gaussian"
@@ -59,9 +67,10 @@ class GaussianDatafit(Datafit):
 
     def __init__(
         self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None,
-        fit_intercept: bool = True,
+        fit_intercept: bool = True, *, equilibrate: bool = False,
     ) -> None:
         super().__init__(X, y, sample_weight, fit_intercept)
+        self.equilibrate = bool(equilibrate)
         self._gram: np.ndarray | None = None
 
     @cached_property
@@ -88,8 +97,20 @@ class GaussianDatafit(Datafit):
 
     @property
     def X_offset(self) -> np.ndarray:
-        r"""Weighted column means :math:`\bar x` (zeros without an intercept)."""
+        r"""Weighted column means :math:`\bar x` (zeros without an intercept), of the
+        scaled design when ``equilibrate``."""
+        if self.equilibrate:
+            return self._offsets[0] / self.column_scale
         return self._offsets[0]
+
+    @property
+    def column_scale(self) -> np.ndarray:
+        r""":math:`d`, the column norms divided out when ``equilibrate`` (ones otherwise)."""
+        return self._whitened[2]
+
+    def scaled(self, w: np.ndarray) -> np.ndarray:
+        """Coefficients ``w`` of the original design in this datafit's coordinates (:math:`u = Dw`)."""
+        return w * self.column_scale if self.equilibrate else w
 
     @property
     def y_offset(self) -> float:
@@ -97,14 +118,23 @@ class GaussianDatafit(Datafit):
         return self._offsets[1]
 
     @cached_property
-    def _whitened(self) -> tuple[np.ndarray, np.ndarray]:
-        A = np.subtract(self.X, self.X_offset, order="K") if self.fit_intercept else self.X
+    def _whitened(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x_mean = self._offsets[0]
+        A = np.subtract(self.X, x_mean, order="K") if self.fit_intercept else self.X
         bc = self.y - self.y_offset if self.fit_intercept else self.y
         if self.sample_weight is not None:
             root = np.sqrt(self.sample_weight)
             A = np.multiply(A, root[:, None], order="K")
             bc = bc * root
-        return A, np.ascontiguousarray(bc)
+        d = np.ones(self.n_features)
+        if self.equilibrate:
+            # the largest entry first, so that squaring cannot overflow or underflow
+            big = np.abs(A).max(axis=0) if A.shape[0] else np.zeros(self.n_features)
+            big = np.where(big > 0, big, 1.0)
+            d = big * np.sqrt(np.einsum("ij,ij->j", A / big, A / big))
+            d = np.where(d > 0, d, 1.0)
+            A = A / d
+        return A, np.ascontiguousarray(bc), d
 
     @property
     def A(self) -> np.ndarray:
@@ -175,7 +205,7 @@ class GaussianDatafit(Datafit):
             g = self._gram[:, support] @ w[support] - self.q
         else:
             g = self.A.T @ (self.A[:, support] @ w[support]) - self.q
-        if l2:
+        if np.any(l2):
             g += l2 * w
         return g
 
@@ -387,6 +417,8 @@ class _StatisticsCache:
         return X @ U
 
     def get(self, datafit: GaussianDatafit) -> SufficientStatistics:
+        if datafit.equilibrate:  # statistics of scaled coordinates are never shared
+            return SufficientStatistics.from_datafit(datafit)
         X, y, sample_weight, fit_intercept = (
             datafit.X, datafit.y, datafit.sample_weight, datafit.fit_intercept
         )

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 from scipy import linalg
@@ -116,12 +117,11 @@ class _GramColumns:
         next path point all ask for the gradient at the same ``w``.
         """
         memo = self._memo
-        if memo is not None and memo[1] == l2 and np.array_equal(memo[0], w):
+        if memo is not None and memo[1] is l2 and np.array_equal(memo[0], w):
             return memo[2]
         S = np.flatnonzero(w)
         g = self.matvec(S, w[S]) - self.lik.q
-        if l2:
-            g += l2 * w
+        g += l2 * w
         self._memo = (w.copy(), l2, g)
         return g
 
@@ -139,12 +139,12 @@ class _CholeskyCache:
     def __init__(self, p: int) -> None:
         self.order: np.ndarray | None = None
         self.L: np.ndarray | None = None
-        self.l2: float | None = None
+        self.l2: np.ndarray | None = None
         self.loc = np.full(p, -1, dtype=np.intp)
 
-    def reset(self, l2: float) -> None:
+    def reset(self, l2: np.ndarray) -> None:
         r"""Forget the factor unless it was built for this :math:`\lambda_2`."""
-        if self.l2 != l2:
+        if self.l2 is None or not np.array_equal(self.l2, l2):
             self.order = self.L = None
             self.l2 = l2
 
@@ -226,7 +226,7 @@ class _CholeskyCache:
             loc[W] = -1
 
 
-def _line_search(w: np.ndarray, d: np.ndarray, slope: float, curv: float, l1: float):
+def _line_search(w: np.ndarray, d: np.ndarray, slope: float, curv: float, l1: np.ndarray):
     r"""Exact minimiser over :math:`t\in[0,1]` of the convex piecewise quadratic
     :math:`\varphi(t) = t\,g^\top d + \tfrac{t^2}{2} d^\top H d + \lambda_1\lVert w+td\rVert_1`.
 
@@ -236,7 +236,7 @@ def _line_search(w: np.ndarray, d: np.ndarray, slope: float, curv: float, l1: fl
     """
     nz = w != 0
     s0 = np.where(nz, np.sign(w), np.sign(d))
-    D = slope + l1 * float(d @ s0)  # right derivative at t = 0
+    D = slope + float((l1 * d) @ s0)  # right derivative at t = 0
     none = np.zeros(w.shape, dtype=bool)
     if D >= 0:  # not a descent direction (after a kink, D < 0 holds by construction)
         return 0.0, none, False
@@ -257,7 +257,7 @@ def _line_search(w: np.ndarray, d: np.ndarray, slope: float, curv: float, l1: fl
         j = k
         jump = 0.0
         while j < order.size and tb[order[j]] == tk:
-            jump += 2.0 * l1 * abs(d[order[j]])
+            jump += 2.0 * l1[order[j]] * abs(d[order[j]])
             j += 1
         D_left = D + curv * (tk - t_cur)  # derivative just left of tk
         if D_left + jump >= 0:  # minimum exactly at the kink tk
@@ -311,8 +311,8 @@ def _descend(
     cols: _GramColumns,
     fac: _CholeskyCache,
     w: np.ndarray,
-    l1: float,
-    l2: float,
+    l1: np.ndarray,
+    l2: np.ndarray,
     thr: float,
     max_iter: int,
 ) -> int:
@@ -337,7 +337,7 @@ def _descend(
         viol = np.abs(g) - l1
         viol[S] = -np.inf
         V = np.flatnonzero(viol > thr)
-        supp_bad = S.size > 0 and np.abs(g[S] + l1 * theta_S).max() > thr
+        supp_bad = S.size > 0 and np.abs(g[S] + l1[S] * theta_S).max() > thr
         if V.size == 0 and (support_ok or not supp_bad):
             return it - 1
         if not support_ok and supp_bad:
@@ -350,9 +350,10 @@ def _descend(
             theta = np.concatenate([theta_S, -np.sign(g[V])])
             n_added = V.size
         H = cols.block(W)
-        H.flat[:: W.size + 1] += l2
+        H.flat[:: W.size + 1] += l2[W]
         wW = w[W]
-        rhs = lik.q[W] - l1 * theta
+        lW = l1[W]
+        rhs = lik.q[W] - lW * theta
         try:
             d = fac.solve(W, H, rhs) - wW
         except linalg.LinAlgError:
@@ -365,7 +366,7 @@ def _descend(
                 continue
         x = wW + d
         curv = float(d @ H @ d)
-        t, at_kink, crossed = _line_search(wW, d, float(g[W] @ d), curv, l1)
+        t, at_kink, crossed = _line_search(wW, d, float(g[W] @ d), curv, lW)
         if t <= 0:
             if n_added > 1:
                 batch = max(1, n_added // 2)  # no descent from the batch: halve it
@@ -389,14 +390,14 @@ def _descend(
     return max_iter
 
 
-def _polish(lik: GaussianDatafit, cols: _GramColumns, w: np.ndarray, l1: float, l2: float):
+def _polish(lik: GaussianDatafit, cols: _GramColumns, w: np.ndarray, l1: np.ndarray, l2: np.ndarray):
     """One step of iterative refinement on the final support, kept if signs hold."""
     S = np.flatnonzero(w)
     if S.size == 0:
         return
     H = cols.block(S)
-    H.flat[:: S.size + 1] += l2
-    r = lik.q[S] - l1 * np.sign(w[S]) - H @ w[S]
+    H.flat[:: S.size + 1] += l2[S]
+    r = lik.q[S] - l1[S] * np.sign(w[S]) - H @ w[S]
     new = w[S] + pos_solve(H, r)
     if np.array_equal(np.sign(new), np.sign(w[S])):
         w[S] = new
@@ -407,62 +408,85 @@ def workspace(lik: GaussianDatafit) -> tuple[_GramColumns, _CholeskyCache]:
     return _GramColumns(lik), _CholeskyCache(lik.n_features)
 
 
+def _as_penalty_vector(value: Any, p: int, name: str) -> np.ndarray:
+    """A scalar or per-coordinate penalty weight as a fresh float array of length ``p``."""
+    v = np.asarray(value, dtype=float)
+    if v.ndim > 1 or (v.ndim == 1 and v.shape[0] != p):
+        raise ValueError(f"{name} must be a scalar or have one entry per feature ({p}), got shape {v.shape}")
+    return np.array(np.broadcast_to(v, (p,)), dtype=float)
+
+
+def _zero_multiplier(q: np.ndarray, l1: np.ndarray) -> float:
+    r""":math:`f^{\max} = \max_j |q_j|/\lambda_{1j}`: for multipliers :math:`f \ge f^{\max}` of the
+    L1 weights (and any L2 weights) :math:`w = 0` is the exact MAP (∞ if an unpenalised
+    coordinate has :math:`q_j \ne 0`, 0 when :math:`q = 0`)."""
+    a = np.abs(q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.where(a > 0, a / l1, 0.0)
+    return float(r.max()) if r.size else 0.0
+
+
 def solve_l1(
     lik: GaussianDatafit,
-    l1: float,
-    l2: float = 0.0,
+    l1: Any,
+    l2: Any = 0.0,
     *,
     w0: np.ndarray | None = None,
     tol: float = KKT_TOL,
     max_iter: int = 10_000,
     _workspace: tuple[_GramColumns, _CholeskyCache] | None = None,
 ) -> SolverOutput:
-    r"""Exact minimiser of :math:`F` for :math:`\lambda_1 > 0` (module docstring).
+    r"""Exact minimiser of :math:`F` (module docstring) with L1 weights not all zero.
 
     Parameters
     ----------
     lik : GaussianDatafit
-    l1, l2 : float
-        Penalty weights in σ²-units.
+    l1, l2 : float or ndarray of shape (n_features,)
+        Penalty weights in the datafit's dispersion units, one per coordinate or shared
+        (a zero L1 and L2 weight leaves that coordinate unpenalised).
     w0 : ndarray, optional
-        Warm start. Without one, continuation from :math:`\lVert q\rVert_\infty`.
+        Warm start. Without one, continuation from the point where 0 is optimal.
     tol : float
         KKT violations below ``tol * ||q||_inf`` count as rounding error.
     max_iter : int
         Active-set iterations per continuation stage.
     """
-    lmax = zero_threshold(lik)
+    p = lik.n_features
+    l1v = _as_penalty_vector(l1, p, "l1")
+    l2v = _as_penalty_vector(l2, p, "l2")
+    if not (l1v >= 0).all() or not (l2v >= 0).all() or not (l1v > 0).any():
+        raise ValueError("the L1 solver needs l1 >= 0 and l2 >= 0 with some l1 > 0")
     cols, fac = _workspace if _workspace is not None else workspace(lik)
-    thr = tol * max(lmax, 1e-300)
+    thr = tol * max(zero_threshold(lik), 1e-300)
     with single_threaded_blas():
-        return _solve_l1(lik, cols, fac, l1, l2, lmax, w0, thr, tol, max_iter)
+        return _solve_l1(lik, cols, fac, l1v, l2v, w0, thr, tol, max_iter)
 
 
 def _solve_l1(
     lik: GaussianDatafit,
     cols: _GramColumns,
     fac: _CholeskyCache,
-    l1: float,
-    l2: float,
-    lmax: float,
+    l1: np.ndarray,
+    l2: np.ndarray,
     w0: np.ndarray | None,
     thr: float,
     tol: float,
     max_iter: int,
 ) -> SolverOutput:
     p = lik.n_features
-    if l1 >= lmax:
+    fmax = _zero_multiplier(lik.q, l1)
+    if fmax <= 1.0 and w0 is None:
         w = np.zeros(p)
-        return SolverOutput(w, 0, kkt_residual(w, lik.smooth_gradient(w, l2), l1, lik.q))
+        return SolverOutput(w, 0, kkt_residual(w, lik.smooth_gradient(w) + l2 * w, l1, lik.q))
     n_iter = 0
     if w0 is None:
         w = np.zeros(p)
-        # continuation: geometric stages with ratio >= 0.3 from lmax down to l1
-        n_stages = max(1, math.ceil(math.log(lmax / l1) / math.log(1 / 0.3)))
-        stages = lmax * (l1 / lmax) ** (np.arange(1, n_stages + 1) / n_stages)
-        stages[-1] = l1
-        for lk in stages[:-1]:
-            n_iter += _descend(lik, cols, fac, w, float(lk), l2 * float(lk) / l1, thr, max_iter)
+        # continuation: geometric stages of the penalty multiplier, ratio >= 0.3, from
+        # where 0 is optimal (or 1e6 for unpenalised coordinates) down to 1
+        top = min(fmax, 1e6)
+        n_stages = max(1, math.ceil(math.log(top) / math.log(1 / 0.3))) if top > 1 else 1
+        for f in top ** (1.0 - np.arange(1, n_stages) / n_stages):
+            n_iter += _descend(lik, cols, fac, w, f * l1, f * l2, thr, max_iter)
     else:
         w = np.array(w0, dtype=float, copy=True)
     n_iter += _descend(lik, cols, fac, w, l1, l2, thr, max_iter)

@@ -20,15 +20,16 @@ def _result(
     lik: GaussianDatafit, out: SolverOutput, prior: Prior, sigma: float, pen: Penalty,
     names: np.ndarray | None,
 ) -> MapResult:
+    u = lik.scaled(out.coef)
     return MapResult(
         coef=out.coef,
-        intercept=lik.intercept(out.coef),
+        intercept=lik.intercept(u),
         kkt_residual=out.kkt_residual,
         n_iter=out.n_iter,
         prior=prior,
         sigma=sigma,
         penalty=pen,
-        objective=lik.half_rss(out.coef) + pen.value(out.coef),
+        objective=lik.half_rss(u) + pen.value(out.coef),
         weight_sum=lik.weight_sum,
         fit_intercept=lik.fit_intercept,
         feature_names=names,
@@ -107,7 +108,7 @@ def map_estimate(
             f"{type(prior).__name__} with a hyperprior has no fixed penalty, so no "
             "penalised-regression MAP; use sample_posterior for its posterior"
         )
-    lik = GaussianDatafit(Xa, ya, sw, bool(fit_intercept))
+    lik = GaussianDatafit(Xa, ya, sw, bool(fit_intercept), equilibrate=True)
     pen = prior.penalty(sigma)
     out = solve_penalty(lik, pen)
     return _result(lik, out, prior, sigma, pen, feature_names(X))

@@ -32,15 +32,17 @@ import numpy as np
 __all__ = ["coordinate_violations", "kkt_residual"]
 
 
-def coordinate_violations(w: np.ndarray, grad: np.ndarray, l1: float) -> np.ndarray:
-    """Distance from 0 to each coordinate's subdifferential (see module docstring)."""
+def coordinate_violations(w: np.ndarray, grad: np.ndarray, l1: float | np.ndarray) -> np.ndarray:
+    """Distance from 0 to each coordinate's subdifferential (see module docstring);
+    ``l1`` is one weight or one per coordinate."""
+    l1 = np.broadcast_to(np.asarray(l1, dtype=float), w.shape)
     nz = w != 0
     v = np.maximum(np.abs(grad) - l1, 0.0)
-    v[nz] = np.abs(grad[nz] + l1 * np.sign(w[nz]))
+    v[nz] = np.abs(grad[nz] + l1[nz] * np.sign(w[nz]))
     return v
 
 
-def kkt_residual(w: np.ndarray, grad: np.ndarray, l1: float, q: np.ndarray) -> float:
+def kkt_residual(w: np.ndarray, grad: np.ndarray, l1: float | np.ndarray, q: np.ndarray) -> float:
     """Largest coordinate violation over :math:`\\lVert q\\rVert_\\infty` (module docstring)."""
     scale = float(np.abs(q).max()) if q.size else 0.0
     if not scale > 0:

@@ -10,7 +10,8 @@ import numpy as np
 from bayesreg._validation import check_sigma, check_X_y, feature_names
 from bayesreg.datafits import GaussianDatafit
 from bayesreg.map.kkt import kkt_residual
-from bayesreg.map.active_set import solve_l1, workspace, zero_threshold
+from bayesreg.map.active_set import workspace
+from bayesreg.map.solvers import solve_penalty
 from bayesreg.map.ridge import Spectrum, ridge_path
 from bayesreg.penalty import Penalty
 from bayesreg.priors import Prior, check_prior
@@ -95,7 +96,8 @@ def default_factors(lik: GaussianDatafit, base: Penalty, n_points: int, eps: flo
     if not 0 < eps < 1:
         raise ValueError(f"eps must be in (0, 1), got {eps}")
     if base.l1 > 0:
-        top = zero_threshold(lik) / base.l1
+        # |q_j| in the original coordinates (an equilibrated datafit holds q_j / d_j)
+        top = float(np.abs(lik.q * lik.column_scale).max(initial=0.0)) / base.l1
         if top == 0:
             top = 1.0
         return top * np.geomspace(1.0, eps, n_points)
@@ -153,8 +155,10 @@ def map_path(
         Xa, ya, sw = X, y, sample_weight
     if not prior.has_penalty:
         raise ValueError(f"{type(prior).__name__} with a hyperprior has no penalty path")
-    lik = GaussianDatafit(Xa, ya, sw, bool(fit_intercept))
+    # L1 paths are solved in equilibrated coordinates (see solve_penalty); a Ridge path
+    # needs the isotropic penalty of the original ones for its single decomposition
     base = prior.penalty(sigma)
+    lik = GaussianDatafit(Xa, ya, sw, bool(fit_intercept), equilibrate=base.l1 > 0)
     if factors is None:
         f = default_factors(lik, base, int(n_points), float(eps))
     else:
@@ -182,11 +186,11 @@ def map_path(
 
             iterator = tqdm(iterator, desc="MAP path", unit="point")
         for k in iterator:
-            out = solve_l1(lik, pens[k].l1, pens[k].l2, w0=w, _workspace=ws)
+            out = solve_penalty(lik, pens[k], w0=w, _workspace=ws)
             w = out.coef
             coefs[k] = w
             kkts[k] = out.kkt_residual
-    intercepts = np.array([lik.intercept(c) for c in coefs])
+    intercepts = np.array([lik.intercept(lik.scaled(c)) for c in coefs])
     name, params0 = base.to_sklearn(lik.weight_sum)
     alphas = np.array([pk.to_sklearn(lik.weight_sum)[1]["alpha"] for pk in pens])
     return MapPath(

@@ -26,6 +26,10 @@ __all__ = ["REQUIRES", "solve_ridge", "ridge_path", "Spectrum"]
 REQUIRES = ("gram", "q", "A", "b", "has_gram", "smooth_gradient")
 
 
+#: largest ratio of per-coordinate L2 weights for which the p > n kernel system is used
+_KERNEL_MAX_SPREAD = 1e6
+
+
 def _use_gram(lik: GaussianDatafit) -> bool:
     return lik.has_gram or lik.n_samples >= lik.n_features
 
@@ -59,20 +63,27 @@ class Spectrum:
 def solve_ridge(lik: GaussianDatafit, l2: float) -> SolverOutput:
     r"""Exact minimiser of :math:`\tfrac12\lVert b_c - Aw\rVert^2 + \tfrac{\lambda_2}{2}\lVert w\rVert^2`.
 
-    Solves :math:`(Q+\lambda_2 I)w = q` (``n >= p``) or
-    :math:`w = A^\top (AA^\top + \lambda_2 I)^{-1} b_c` (``p > n``) by Cholesky.
+    ``l2`` is one weight or one per coordinate (:math:`L = \operatorname{diag}(\lambda_2)`).
+    Solves :math:`(Q+L)w = q` (``n >= p``) or, by the push-through identity,
+    :math:`w = L^{-1}A^\top (AL^{-1}A^\top + I)^{-1} b_c` (``p > n``) by Cholesky.
     """
-    if l2 <= 0:
+    l2 = np.asarray(l2, dtype=float)
+    if not (l2 > 0).all():
         raise ValueError(f"the ridge solver needs l2 > 0, got {l2}")
-    if _use_gram(lik):
+    # the kernel system sums A_j A_j^T / l2_j: with penalties spread over more than six
+    # decades (columns in wildly different units) it cannot be formed in double precision,
+    # while the primal system, Jacobi-scaled, stays accurate
+    spread = float(l2.max() / l2.min()) if l2.ndim else 1.0
+    if _use_gram(lik) or spread > _KERNEL_MAX_SPREAD:
         H = lik.gram.copy()
         H.flat[:: H.shape[0] + 1] += l2
-        w = pos_solve(H, lik.q)
+        w = pos_solve(H, lik.q, definite=True)
     else:
-        K = lik.A @ lik.A.T
-        K.flat[:: K.shape[0] + 1] += l2
-        w = lik.A.T @ pos_solve(K, lik.b)
-    g = lik.smooth_gradient(w, l2)
+        AL = lik.A / l2
+        K = AL @ lik.A.T
+        K.flat[:: K.shape[0] + 1] += 1.0
+        w = AL.T @ pos_solve(K, lik.b, definite=True)
+    g = lik.smooth_gradient(w) + l2 * w
     return SolverOutput(w, 1, kkt_residual(w, g, 0.0, lik.q))
 
 

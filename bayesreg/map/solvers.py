@@ -37,11 +37,29 @@ __all__ = ["solve_penalty"]
 def solve_penalty(
     datafit: Datafit, penalty: Penalty, *, w0: np.ndarray | None = None, **kw: Any
 ) -> SolverOutput:
-    """Dispatch a penalty to its exact solver (one linear solve for pure L2)."""
+    r"""Dispatch a penalty to its exact solver (one linear solve for pure L2).
+
+    On an equilibrated datafit (design :math:`XD^{-1}`, coefficients :math:`u = Dw`, see
+    :class:`~bayesreg.datafits.GaussianDatafit`) the penalty becomes per-coordinate,
+    :math:`\lambda_1\lVert w\rVert_1 = \sum_j (\lambda_1/d_j)|u_j|` and
+    :math:`\tfrac{\lambda_2}{2}\lVert w\rVert^2 = \sum_j \tfrac{\lambda_2}{2d_j^2}u_j^2`; the
+    solver works on :math:`u` and the returned ``coef`` is :math:`w = D^{-1}u`, while
+    ``kkt_residual`` is the certificate of the equilibrated problem
+    (:mod:`bayesreg.map.kkt`), which no rescaling of a column can change.
+    """
     if penalty.kind == "none":
         raise ValueError("a zero penalty (flat prior) has no unique MAP in general")
+    d = getattr(datafit, "column_scale", None) if getattr(datafit, "equilibrate", False) else None
+    l1, l2 = penalty.l1, penalty.l2
+    if d is not None:
+        l1, l2 = l1 / d, l2 / d**2
+        w0 = None if w0 is None else np.asarray(w0, dtype=float) * d
     if penalty.kind == "ridge":
         require(datafit, ridge.REQUIRES, "the Ridge solver")
-        return ridge.solve_ridge(datafit, penalty.l2)
-    require(datafit, active_set.REQUIRES, "the active-set L1 solver")
-    return active_set.solve_l1(datafit, penalty.l1, penalty.l2, w0=w0, **kw)
+        out = ridge.solve_ridge(datafit, l2)
+    else:
+        require(datafit, active_set.REQUIRES, "the active-set L1 solver")
+        out = active_set.solve_l1(datafit, l1, l2, w0=w0, **kw)
+    if d is not None:
+        out.coef = out.coef / d
+    return out
