@@ -9,8 +9,8 @@
 * :mod:`bayesreg.map.result` — :class:`MapResult`.
 """
 
-from bayesreg.map.estimate import map_estimate
+from bayesreg.map.estimate import kkt_certificate, map_estimate
 from bayesreg.map.path import MapPath, map_path
 from bayesreg.map.result import MapResult
 
-__all__ = ["map_estimate", "MapResult", "map_path", "MapPath"]
+__all__ = ["map_estimate", "kkt_certificate", "MapResult", "map_path", "MapPath"]

@@ -8,12 +8,13 @@ import numpy as np
 
 from bayesreg._validation import check_sigma, check_X_y, feature_names
 from bayesreg.datafits import GaussianDatafit
+from bayesreg.map.kkt import kkt_residual
 from bayesreg.map.result import MapResult, SolverOutput
 from bayesreg.map.solvers import solve_penalty
 from bayesreg.penalty import Penalty
 from bayesreg.priors import Prior, check_prior
 
-__all__ = ["map_estimate"]
+__all__ = ["map_estimate", "kkt_certificate"]
 
 
 def _result(
@@ -112,3 +113,27 @@ def map_estimate(
     pen = prior.penalty(sigma)
     out = solve_penalty(lik, pen)
     return _result(lik, out, prior, sigma, pen, feature_names(X))
+
+
+def kkt_certificate(
+    X: Any, y: Any, coef: Any, prior: Prior, *, sigma: float, fit_intercept: bool = True,
+    sample_weight: Any = None,
+) -> float:
+    """The optimality certificate of any coefficient vector, as :attr:`MapResult.kkt_residual`.
+
+    Zero exactly at the MAP of ``prior`` (intercept profiled out); the definition and its
+    invariances are in :mod:`bayesreg.map.kkt`. Use it to check an answer from elsewhere
+    (another solver, a saved model) on the same data.
+    """
+    prior = check_prior(prior)
+    sigma = check_sigma(sigma)
+    Xa, ya, sw = check_X_y(X, y, sample_weight)
+    w = np.asarray(coef, dtype=float).ravel()
+    if w.shape != (Xa.shape[1],):
+        raise ValueError(f"coef must have one entry per feature ({Xa.shape[1]}), got shape {w.shape}")
+    lik = GaussianDatafit(Xa, ya, sw, bool(fit_intercept), equilibrate=True)
+    pen = prior.penalty(sigma)
+    d = lik.column_scale
+    u = lik.scaled(w)
+    l2 = pen.l2 / d**2
+    return kkt_residual(u, lik.smooth_gradient(u) + l2 * u, pen.l1 / d, lik.q)

@@ -18,11 +18,23 @@ The violation of coordinate :math:`j` is the distance from 0 to
     v_j = |g_j + \lambda_1\operatorname{sign}(w_j)| \;(w_j\ne0), \qquad
     v_j = \max(0, |g_j| - \lambda_1) \;(w_j = 0).
 
-``kkt_residual`` is :math:`\max_j v_j / \lVert q\rVert_\infty`: zero means exactly optimal,
-and the scaling makes it dimensionless (invariant to rescaling :math:`y`, :math:`\sigma`
-or the weights). :math:`\lVert q\rVert_\infty = \lVert A^\top b_c\rVert_\infty` is the
-largest gradient of the data term at :math:`w = 0`, i.e. the L1 weight above which the
-all-zero answer is optimal. When :math:`q = 0` the scale is 1.
+``kkt_residual`` is :math:`\max_j v_j / \lVert q\rVert_\infty` *in equilibrated
+coordinates*: the solvers work on the design :math:`XD^{-1}` whose centred, weighted
+columns have unit norm, with coefficients :math:`u = Dw` and per-coordinate weights
+:math:`\lambda_{1}/d_j`, :math:`\lambda_2/d_j^2` (:func:`bayesreg.map.solvers.solve_penalty`).
+There coordinate :math:`j`'s violation is :math:`v_j/d_j` in the original units, so
+
+.. math::
+
+    \text{kkt\_residual} = \frac{\max_j v_j / d_j}{\max_j |q_j| / d_j},
+
+each coordinate judged on its own scale. Zero means exactly optimal; the value is
+invariant to rescaling any column (with its prior scale), the target and the prior
+together, or the weights; and since every column has unit norm, an error in any one
+coefficient shows in its own violation however small its column's units make it
+(the former scaling by the largest gradient let one big column hide the rest).
+:math:`\max_j |q_j|/d_j` is the largest correlation-scale gradient at :math:`w = 0`, the
+L1 weight above which the all-zero answer is optimal. When :math:`q = 0` the scale is 1.
 """
 
 from __future__ import annotations
