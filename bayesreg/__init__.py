@@ -30,13 +30,15 @@ _LAZY = {
     "RidgeMAP": "bayesreg.estimators",
     "LassoMAP": "bayesreg.estimators",
     "ElasticNetMAP": "bayesreg.estimators",
-    # issue 3 (MCMC): defined in bayesreg/priors and bayesreg/mcmc
+    # issue 16 (beyond one machine's memory): the Gaussian family's summary of the rows
+    "SufficientStatistics": "bayesreg.datafits",
     "BayesianLasso": "bayesreg.priors",
     "Horseshoe": "bayesreg.priors",
+    "SpikeAndSlab": "bayesreg.priors",
     "sample_posterior": "bayesreg.mcmc",
     "predict_posterior": "bayesreg.mcmc",
 }
-_SUBMODULES = {"convert", "priors", "penalty", "map", "likelihood", "estimators", "mcmc", "plots", "io", "cli", "validate", "data", "stats", "demo"}
+_SUBMODULES = {"convert", "priors", "penalty", "map", "likelihood", "estimators", "mcmc", "plots", "io", "cli", "sklearn_check", "families", "data", "stats", "demo"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
 

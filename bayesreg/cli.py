@@ -3,7 +3,7 @@
 Subcommands
 -----------
 ``bayesreg validate``
-    The MAP-versus-penalty check (:mod:`bayesreg.validate`) on a CSV, Parquet or NPZ
+    The MAP-versus-penalty check (:mod:`bayesreg.sklearn_check`) on a CSV, Parquet or NPZ
     file, or on the built-in diabetes data: prints a table, optionally writes it as CSV
     or JSON, exits 0 when every row agrees within ``--tol`` and 1 otherwise.
 ``bayesreg fit``
@@ -15,6 +15,8 @@ Subcommands
 Exit codes: 0 success, 1 a validation row disagrees (or the demo is unavailable),
 2 bad input (a missing file, an unknown column, a NaN, a non-numeric column, a bad
 option value), printed as one line ``bayesreg: error: ...`` on stderr, no traceback.
+
+Prior names, aliases and preset estimators come from :mod:`bayesreg.families`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
+
+from bayesreg._validation import check_positive
+from bayesreg.families import PENALTY_FAMILIES, parse_scale, penalty_family
 
 __all__ = ["main", "UsageError", "build_parser"]
 
@@ -43,12 +48,12 @@ class _Parser(argparse.ArgumentParser):
 
 # ----------------------------------------------------------------- option types
 def _option_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    """An argparse ``type`` from a parser that raises ValueError with a clear message."""
+    """An argparse ``type`` from a parser that raises ValueError or TypeError with a clear message."""
 
     def convert(text: str) -> Any:
         try:
             return parse(text)
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
     convert.__name__ = getattr(parse, "__name__", "value")
@@ -72,28 +77,15 @@ def _jobs(text: str) -> int:
 
 
 def _number(text: str) -> float:
-    from bayesreg.validate import positive_number
-
-    return positive_number(text, "the value")
-
-
-def _family(text: str) -> str:
-    from bayesreg.validate import parse_family
-
-    return parse_family(text)
-
-
-def _scale(text: str) -> Any:
-    from bayesreg.validate import parse_scale
-
-    return parse_scale(text)
+    """A finite number > 0."""
+    return check_positive("the value", text)
 
 
 _positive_float = _option_type(_number)
 _positive_int = _option_type(_count)
 _jobs_type = _option_type(_jobs)
-_family_type = _option_type(_family)
-_scale_type = _option_type(_scale)
+_family_type = _option_type(penalty_family)
+_scale_type = _option_type(parse_scale)
 
 
 def _split(values: Sequence[str] | None) -> list[str] | None:
@@ -104,6 +96,12 @@ def _split(values: Sequence[str] | None) -> list[str] | None:
 
 
 # ----------------------------------------------------------------- the parser
+#: the penalty families and their aliases, for the help texts
+_FAMILY_CHOICES = ", ".join(
+    f"{name} ({'/'.join(penalty_family(name).aliases)})" for name in PENALTY_FAMILIES
+)
+
+
 def _add_data_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("data")
     g.add_argument(
@@ -133,7 +131,7 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The ``bayesreg`` argument parser (subcommands ``validate``, ``fit``, ``demo``)."""
     from bayesreg import __version__
-    from bayesreg.validate import DEFAULT_TOL
+    from bayesreg.sklearn_check import DEFAULT_TOL
 
     parser = _Parser(
         prog=PROG,
@@ -159,8 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PRIOR",
         type=str,
         default=None,
-        help="prior families: gaussian (ridge), laplace (lasso), elasticnet "
-        "(default: all three; comma- or space-separated)",
+        help=f"prior families: {_FAMILY_CHOICES} (default: all; comma- or space-separated)",
     )
     v.add_argument(
         "--scales",
@@ -203,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--prior",
         type=_family_type,
         required=True,
-        help="gaussian (ridge), laplace (lasso) or elasticnet",
+        help=_FAMILY_CHOICES,
     )
     f.add_argument(
         "--scale",
@@ -263,20 +260,20 @@ def _load(args: argparse.Namespace):
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from bayesreg.validate import make_prior, validate
+    from bayesreg.sklearn_check import validate
 
     ds = _load(args)
-    priors = _split(args.priors) or ["gaussian", "laplace", "elasticnet"]
+    priors = _split(args.priors) or PENALTY_FAMILIES
     scales = _split(args.scales)
     try:
-        fams = [_family(p) for p in priors]
+        fams = [penalty_family(p) for p in priors]
     except ValueError as exc:
         raise UsageError(f"argument --priors: {exc}") from None
     try:
-        scales = None if scales is None else [_scale(s) for s in scales]
+        scales = None if scales is None else [parse_scale(s) for s in scales]
         for fam in fams:
             for s in scales or ():
-                make_prior(fam, s)
+                fam.prior(s)
     except ValueError as exc:
         raise UsageError(f"argument --scales: {exc}") from None
     out = args.out
@@ -290,7 +287,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     table = validate(
         ds.X,
         ds.y,
-        fams,
+        [fam.name for fam in fams],
         scales,
         sigma=args.sigma,
         sample_weights=weights,
@@ -320,30 +317,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1
 
 
-def _estimator(family: str, scale: Any, sigma: float, fit_intercept: bool):
-    """The preset estimator (RidgeMAP, LassoMAP, ElasticNetMAP) of ``family`` at ``scale``."""
-    from bayesreg.estimators import ElasticNetMAP, LassoMAP, RidgeMAP
-    from bayesreg.validate import make_prior
-
-    prior = make_prior(family, scale)
-    kw = dict(sigma=sigma, fit_intercept=fit_intercept)
-    if family == "elasticnet":
-        return ElasticNetMAP(prior.l1_scale, prior.l2_scale, **kw)
-    return (RidgeMAP if family == "gaussian" else LassoMAP)(prior.scale, **kw)
-
-
 def _cmd_fit(args: argparse.Namespace) -> int:
+    import dataclasses
+
     import numpy as np
 
     from bayesreg import io
-    from bayesreg.validate import sklearn_text
+    from bayesreg.sklearn_check import sklearn_text
 
-    est = _estimator(args.prior, args.scale, args.sigma, args.fit_intercept)
-    if args.mcmc and not hasattr(est, "sample_posterior"):
-        print(
-            f"{PROG}: error: --mcmc needs bayesreg.mcmc, which this install lacks", file=sys.stderr
-        )
-        return 1
+    fam = args.prior  # a PriorFamily (the --prior type)
+    prior = fam.prior(args.scale)
+    est = fam.estimator_class(
+        **dataclasses.asdict(prior), sigma=args.sigma, fit_intercept=args.fit_intercept
+    )
     out = args.out
     if out.exists() and (
         not out.is_dir() or (any(out.iterdir()) and not (out / io.MODEL_FILE).exists())

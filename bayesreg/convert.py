@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 
 from bayesreg._validation import check_positive, check_sample_weight, check_sigma
+from bayesreg.families import penalty_family
 from bayesreg.penalty import Penalty
-from bayesreg.priors import ElasticNet, Gaussian, Laplace, Prior, check_prior
+from bayesreg.priors import Prior, check_prior
 
 __all__ = [
     "weight_sum",
@@ -54,12 +55,14 @@ def weight_sum(n_samples: int | None = None, sample_weight: Any = None) -> float
 
 
 def prior_from_penalty(penalty: Penalty, sigma: float) -> Prior:
-    """The prior family a penalty implies: L2 → Gaussian, L1 → Laplace, both → ElasticNet."""
-    kind = penalty.kind
-    family = {"ridge": Gaussian, "lasso": Laplace, "elasticnet": ElasticNet}.get(kind)
-    if family is None:
+    """The prior family a penalty implies: L2 → Gaussian, L1 → Laplace, both → ElasticNet.
+
+    The penalty's kind (``"ridge"``, ``"lasso"``, ``"elasticnet"``) names its family in
+    :mod:`bayesreg.families`.
+    """
+    if penalty.kind == "none":
         raise ValueError("a zero penalty is a flat prior, which has no proper prior object")
-    return family.from_penalty(penalty, check_sigma(sigma))
+    return penalty_family(penalty.kind).cls.from_penalty(penalty, check_sigma(sigma))
 
 
 def sklearn_params(

@@ -13,7 +13,7 @@ r"""``make demo``: Gaussian and Laplace priors on the diabetes data, MAP and MCM
    the Gaussian prior gets the *same variance*, :math:`\tau = \sqrt2\,b`, so the two
    priors differ in shape only.
 3. **MAP and validation.** :func:`bayesreg.map_estimate` under both priors, each
-   compared with its scikit-learn twin (:func:`bayesreg.validate.compare_to_sklearn`)
+   compared with its scikit-learn twin (:func:`bayesreg.sklearn_check.compare_to_sklearn`)
    at the chosen scale and at ten times weaker and stronger penalties.
 4. **MCMC.** :func:`bayesreg.sample_posterior` for both priors (σ learned), and the
    Laplace posterior with σ fixed at a few points of the Lasso path (the credible bands of
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import csv
 import html
 import math
 import time
@@ -41,13 +40,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
+
+from bayesreg.families import PRIOR_FAMILIES
 
 __all__ = ["run_demo", "FIGURES"]
 
 #: file stem -> caption of every figure the demo writes (in report order).
 FIGURES: dict[str, str] = {
-    "priors": "Gaussian and Laplace priors at matched variance (plus the horseshoe when "
-              "available): density and log density, with each prior's mass within ±ε.",
+    "priors": "Gaussian, Laplace and horseshoe priors at matched variance: density and log density, "
+              "with each prior's mass within ±ε.",
     "one_coefficient": "One coefficient, y = w·x with true w = 0.5: data loss, L1 and L2 penalties "
                        "and the penalised losses. Beyond the threshold the L1 minimum is exactly 0.",
     "geometry": "Loss contours of the two-feature problem (bmi, bp) against the L1 diamond and "
@@ -64,7 +66,8 @@ FIGURES: dict[str, str] = {
     "energy": "Energy plot of the Laplace-prior posterior (arviz-plots).",
 }
 _MCMC_FIGURES = ("posterior_comparison", "mass_near_zero", "prior_posterior", "trace", "rank", "energy")
-PRIOR_LABELS = ("Gaussian", "Laplace")
+#: the two families the demo sets side by side; their labels key every table and figure
+GAUSSIAN, LAPLACE = PRIOR_FAMILIES["gaussian"], PRIOR_FAMILIES["laplace"]
 
 
 def _sampler() -> Callable[..., Any] | None:
@@ -77,10 +80,6 @@ def _sampler() -> Callable[..., Any] | None:
 
 
 def _load_data():
-    try:
-        import pandas as pd  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - pandas ships with the dev/io extras
-        raise ImportError("run_demo needs pandas: pip install 'bayesreg[io]'") from exc
     from sklearn.datasets import load_diabetes
 
     X, y = load_diabetes(return_X_y=True, as_frame=True)
@@ -91,8 +90,6 @@ def _load_data():
 def _choose_priors(X: Any, y: np.ndarray) -> tuple[float, dict[str, Any]]:
     from sklearn.linear_model import LassoCV, LinearRegression
 
-    from bayesreg.priors import Gaussian, Laplace
-
     n, p = X.shape
     resid = y - LinearRegression().fit(X, y).predict(X)
     sigma = float(np.sqrt(resid @ resid / (n - p - 1)))
@@ -102,18 +99,30 @@ def _choose_priors(X: Any, y: np.ndarray) -> tuple[float, dict[str, Any]]:
     best = int(np.argmin(mse))
     alpha = float(cv.alphas_[mse <= mse[best] + se[best]].max())  # the one-standard-error rule
     b = sigma**2 / (n * alpha)
-    return sigma, {"Gaussian": Gaussian(scale=math.sqrt(2.0) * b), "Laplace": Laplace(scale=b)}
+    return sigma, {GAUSSIAN.label: GAUSSIAN.prior(math.sqrt(2.0) * b), LAPLACE.label: LAPLACE.prior(b)}
 
 
-def _validation_rows(X: Any, y: np.ndarray, priors: dict[str, Any], sigma: float) -> list[Any]:
-    from bayesreg.validate import compare_to_sklearn
+def _validation_table(X: Any, y: np.ndarray, priors: dict[str, Any], sigma: float) -> pd.DataFrame:
+    """Each prior against scikit-learn at its scale and at ten times weaker and stronger penalties."""
+    from bayesreg.sklearn_check import compare_to_sklearn
 
-    rows = []
-    for prior in priors.values():
-        for f in (0.1, 1.0, 10.0):
-            scaled = type(prior)(scale=prior.scale * f)
-            rows.append(compare_to_sklearn(X, y, scaled, sigma=sigma))
-    return rows
+    rows = [
+        compare_to_sklearn(X, y, type(prior)(scale=prior.scale * f), sigma=sigma)
+        for prior in priors.values()
+        for f in (0.1, 1.0, 10.0)
+    ]
+    return pd.DataFrame(
+        {
+            "prior": [r.prior for r in rows],
+            "scikit-learn equivalent": [r.sklearn_text for r in rows],
+            "max|Δcoef| rel": [r.max_rel_dcoef for r in rows],
+            "|Δintercept|": [r.intercept_diff for r in rows],
+            "zeros agree": [r.zeros_agree for r in rows],
+            "non-zeros": [r.n_nonzero for r in rows],
+            "KKT residual": [r.kkt_residual for r in rows],
+            "agree": [r.agree for r in rows],
+        }
+    )
 
 
 @contextlib.contextmanager
@@ -142,33 +151,27 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def _markdown(header: list[str], rows: list[list[Any]]) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
+def _markdown(table: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table of ``table``'s cells as :func:`_fmt` writes them.
 
-    lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(cell(_fmt(v)) for v in r) + " |" for r in rows]
-    return "\n".join(lines) + "\n"
+    (``DataFrame.to_markdown`` would need the ``tabulate`` package for this one file.)
+    """
+    cells = table.map(_fmt)
 
+    def line(values: Any) -> str:
+        return "| " + " | ".join(str(v).replace("|", "\\|") for v in values) + " |"
 
-def _html_table(header: list[str], rows: list[list[Any]]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in r) + "</tr>" for r in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    rows = [line(table.columns), "|" + "---|" * table.shape[1], *map(line, cells.itertuples(index=False))]
+    return "\n".join(rows) + "\n"
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
+def _html_table(table: pd.DataFrame) -> str:
+    return table.map(_fmt).to_html(index=False, border=0)
 
 
-def _summary_rows(
+def _summary_table(
     posteriors: dict[str, Any], maps: dict[str, Any], sklearn: dict[str, Any], eps: float, names: list[str]
-) -> tuple[list[str], list[list[Any]]]:
+) -> pd.DataFrame:
     """One row per (prior, coefficient): MAP, scikit-learn, posterior summaries."""
     import arviz_stats as azs
 
@@ -177,7 +180,7 @@ def _summary_rows(
     header = ["prior", "feature", "MAP", "scikit-learn", "post. mean", "post. sd", "eti 3%", "eti 97%",
               "P(|b|<eps)", "r_hat", "ess_bulk"]
     rows: list[list[Any]] = []
-    for label in PRIOR_LABELS:
+    for label in maps:
         coef_map, coef_sk = maps[label].coef, np.asarray(sklearn[label].coef_)
         if label in posteriors:
             da = posteriors[label]["posterior"]["coef"]
@@ -193,12 +196,12 @@ def _summary_rows(
         for j, name in enumerate(names):
             rows.append([label, name, coef_map[j], coef_sk[j], mean[j], sd[j], lo[j], hi[j], pz[j],
                          rhat[j], ess[j]])
-    return header, rows
+    return pd.DataFrame(rows, columns=header)
 
 
 def _report_html(
-    out: Path, figures: list[str], settings: list[tuple[str, str]], validation: tuple[list[str], list[list[Any]]],
-    summary: tuple[list[str], list[list[Any]]], notes: list[str],
+    out: Path, figures: list[str], settings: dict[str, str], validation: pd.DataFrame, summary: pd.DataFrame,
+    notes: list[str],
 ) -> str:
     figs = []
     for stem in figures:
@@ -207,7 +210,7 @@ def _report_html(
             f'<figure id="fig-{stem}"><img src="data:image/png;base64,{data}" alt="{stem}" '
             f'data-file="{stem}.png"><figcaption><b>{stem}.png</b>: {html.escape(FIGURES[stem])}</figcaption></figure>'
         )
-    settings_html = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in settings)
+    settings_html = pd.Series(settings).to_frame().to_html(header=False, border=0)
     notes_html = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -225,16 +228,16 @@ figcaption {{ font-size: 0.9em; color: #444; }}
 <p>Ridge is the posterior mode (MAP) under a Gaussian prior and Lasso under a Laplace prior,
 with λ = σ²/τ² (Gaussian, sd τ) and λ = σ²/b (Laplace, scale b). This report fits both priors by MAP
 and by MCMC and checks every MAP against scikit-learn.</p>
-<h2>Settings</h2><table>{settings_html}</table>
+<h2>Settings</h2>{settings_html}
 {"<h2>Notes</h2><ul class='notes'>" + notes_html + "</ul>" if notes else ""}
 <h2>Validation: MAP versus scikit-learn</h2>
 <p>Each prior's MAP from bayesreg's exact solver against the scikit-learn estimator it maps to
 (max |Δcoef| relative to 1 + max|coef|, identical zero patterns, KKT residual).</p>
-{_html_table(*validation)}
+{_html_table(validation)}
 <h2>Figures</h2>
 {"".join(figs)}
 <h2>Summary</h2>
-{_html_table(*summary)}
+{_html_table(summary)}
 </body></html>
 """
 
@@ -310,15 +313,13 @@ def run_demo(
     advance()
     maps = {k: map_estimate(X, y, p, sigma=sigma) for k, p in priors.items()}
     sklearn = {k: m.sklearn_estimator.fit(X, y) for k, m in maps.items()}
-    vrows = _validation_rows(X, y, priors, sigma)
-    v_header = ["prior", "scikit-learn equivalent", "max|Δcoef| rel", "|Δintercept|", "zeros agree",
-                "non-zeros", "KKT residual", "agree"]
-    v_rows = [[r.prior, r.sklearn_text, r.max_rel_dcoef, r.intercept_diff, r.zeros_agree, r.n_nonzero,
-               r.kkt_residual, r.agree] for r in vrows]
-    if not all(r.agree for r in vrows):
+    validation = _validation_table(X, y, priors, sigma)
+    if not validation["agree"].all():
         notes.append("Some MAPs disagree with scikit-learn: see the validation table.")
-    paths = {"Ridge": map_path(X, y, priors["Gaussian"], sigma=sigma, n_points=60),
-             "Lasso": map_path(X, y, priors["Laplace"], sigma=sigma, n_points=60)}
+    gauss, lap = GAUSSIAN.label, LAPLACE.label
+    ridge, lasso = GAUSSIAN.sklearn, LAPLACE.sklearn  # the path panels are named after the twins
+    paths = {ridge: map_path(X, y, priors[gauss], sigma=sigma, n_points=60),
+             lasso: map_path(X, y, priors[lap], sigma=sigma, n_points=60)}
     bar.update()
 
     advance()
@@ -333,43 +334,40 @@ def run_demo(
     bar.update()
 
     advance()
-    bands = {"Ridge": stats.ridge_path_bands(paths["Ridge"], X, y, prob=0.9)}
+    bands = {ridge: stats.ridge_path_bands(paths[ridge], X, y, prob=0.9)}
     if sample_posterior is not None and band_points > 0:
-        lam = stats.path_lambdas(paths["Lasso"])
+        lam = stats.path_lambdas(paths[lasso])
         idx = np.unique(np.linspace(0, lam.size - 1, band_points + 2).round().astype(int)[1:-1])
         band_kw = dict(kw)
         band_posts = []
         for k in idx:
             with _noted_warnings(notes, f"MCMC on the Lasso path at λ₁ = {lam[k]:.4g}"):
-                band_posts.append(sample_posterior(X, y, paths["Lasso"].priors[k], sigma=sigma,
+                band_posts.append(sample_posterior(X, y, paths[lasso].priors[k], sigma=sigma,
                                                    random_seed=random_seed + 10 + k, **band_kw))
-        bands["Lasso"] = stats.posterior_path_bands(lam[idx], band_posts, prob=0.9)
+        bands[lasso] = stats.posterior_path_bands(lam[idx], band_posts, prob=0.9)
     bar.update()
 
     advance()
     figures: dict[str, Any] = {}
-    try:  # the horseshoe comes with the MCMC part of bayesreg
-        prior_set = stats.matched_variance_priors(priors["Gaussian"].scale ** 2, horseshoe=True)
-    except ImportError:
-        prior_set = dict(priors)
-    figures["priors"] = plots.priors_plot(prior_set, eps=eps, x_max=4 * priors["Gaussian"].scale)
+    prior_set = stats.matched_variance_priors(priors[gauss].scale ** 2, horseshoe=True)
+    figures["priors"] = plots.priors_plot(prior_set, eps=eps, x_max=4 * priors[gauss].scale)
     figures["one_coefficient"] = plots.one_coefficient_plot(stats.OneCoefficient.simulate(w=0.5))
     figures["geometry"] = plots.geometry_plot(stats.geometry_contacts(X[["bmi", "bp"]], y))
     figures["paths"] = plots.path_plot(
         paths, bands=bands,
-        mark={"Ridge": maps["Gaussian"].penalty.l2, "Lasso": maps["Laplace"].penalty.l1},
+        mark={ridge: maps[gauss].penalty.l2, lasso: maps[lap].penalty.l1},
     )
     if posteriors:
         figures["posterior_comparison"] = plots.posterior_comparison_plot(posteriors, maps=maps, sklearn=sklearn)
         figures["mass_near_zero"] = plots.mass_near_zero_plot(posteriors, priors, eps=eps)
-        lap = maps["Laplace"].coef
-        zero = [names[j] for j in np.flatnonzero(lap == 0)][:2]
-        big = [names[j] for j in np.argsort(-np.abs(lap))][:2]
+        lap_coef = maps[lap].coef
+        zero = [names[j] for j in np.flatnonzero(lap_coef == 0)][:2]
+        big = [names[j] for j in np.argsort(-np.abs(lap_coef))][:2]
         chosen = [n for n in names if n in set(big + zero)] or names[:3]
         figures["prior_posterior"] = plots.prior_posterior_plot(
             posteriors, priors, features=chosen, maps=maps, ncols=len(chosen) if len(chosen) <= 4 else 3
         )
-        lap_post = posteriors["Laplace"]
+        lap_post = posteriors[lap]
         figures["trace"] = plots.figure_of(plots.trace_plot(lap_post))
         figures["rank"] = plots.figure_of(plots.rank_plot(lap_post))
         try:
@@ -381,32 +379,31 @@ def run_demo(
     bar.update()
 
     advance()
-    s_header, s_rows = _summary_rows(posteriors, maps, sklearn, eps, names)
-    _write_csv(out / "summary.csv", s_header, s_rows)
+    summary = _summary_table(posteriors, maps, sklearn, eps, names)
+    summary.to_csv(out / "summary.csv", index=False, na_rep="nan")
     (out / "summary.md").write_text(
         f"# bayesreg demo summary\n\nσ = {sigma:.4g}, ε = {eps:.4g}; priors: "
-        + ", ".join(repr(p) for p in priors.values()) + "\n\n" + _markdown(s_header, s_rows)
-        + "\n## Validation against scikit-learn\n\n" + _markdown(v_header, v_rows),
+        + ", ".join(repr(p) for p in priors.values()) + "\n\n" + _markdown(summary)
+        + "\n## Validation against scikit-learn\n\n" + _markdown(validation),
         encoding="utf-8",
     )
-    _write_csv(out / "validation.csv", v_header, v_rows)
+    validation.to_csv(out / "validation.csv", index=False)
     for label, dt in posteriors.items():
         dt.to_netcdf(out / f"posterior_{label.lower()}.nc")
     bar.update()
 
     advance()
-    settings = [
-        ("data", f"scikit-learn diabetes, n = {len(y)}, p = {len(names)}, predictors standardised"),
-        ("σ (least-squares residual sd)", f"{sigma:.4g}"),
-        ("priors", ", ".join(f"{k}: {p!r}" for k, p in priors.items())),
-        ("scikit-learn twins", ", ".join(f"{k}: {m.sklearn_params[0]}(alpha={m.sklearn_params[1]['alpha']:.4g})"
-                                         for k, m in maps.items())),
-        ("ε (near-zero half-width)", f"{eps:.4g}"),
-        ("MCMC", f"{chains} chains × {draws} draws after {tune} tuning steps" if posteriors else "not run"),
-        ("wall time", f"{time.perf_counter() - t0:.1f} s"),
-    ]
-    page = _report_html(out, [s for s in FIGURES if s in figures], settings, (v_header, v_rows),
-                        (s_header, s_rows), notes)
+    settings = {
+        "data": f"scikit-learn diabetes, n = {len(y)}, p = {len(names)}, predictors standardised",
+        "σ (least-squares residual sd)": f"{sigma:.4g}",
+        "priors": ", ".join(f"{k}: {p!r}" for k, p in priors.items()),
+        "scikit-learn twins": ", ".join(f"{k}: {m.sklearn_params[0]}(alpha={m.sklearn_params[1]['alpha']:.4g})"
+                                        for k, m in maps.items()),
+        "ε (near-zero half-width)": f"{eps:.4g}",
+        "MCMC": f"{chains} chains × {draws} draws after {tune} tuning steps" if posteriors else "not run",
+        "wall time": f"{time.perf_counter() - t0:.1f} s",
+    }
+    page = _report_html(out, [s for s in FIGURES if s in figures], settings, validation, summary, notes)
     (out / "report.html").write_text(page, encoding="utf-8")
     bar.update()
     bar.close()

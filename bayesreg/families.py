@@ -6,7 +6,12 @@ and the demo — reads these two tables, so a new family is one entry here (plus
 
 * :data:`PRIOR_FAMILIES`: coefficient priors (``gaussian``, ``laplace``, ``elasticnet``,
   ``bayesianlasso``, ``horseshoe``).
-* :data:`LIKELIHOOD_FAMILIES`: datafits (``gaussian``; the GLM families join here).
+* :data:`LIKELIHOOD_FAMILIES`: datafits (``gaussian``, ``bernoulli``, ``poisson``).
+
+A *scale* (:data:`Scale`) is what a penalty family is built from: one number ``s`` is every
+scale the family has, a pair ``(b, τ)`` a Laplace ``b`` and a Gaussian ``τ`` (the elastic
+net takes both, the Laplace prior ``b``, the Gaussian prior ``τ``), so one list of pairs
+serves every family. Written as text it is ``"0.5"`` or ``"B:T"`` (:func:`parse_scale`).
 
 >>> from bayesreg.families import prior_family
 >>> prior_family("lasso").name, prior_family("lasso").sklearn
@@ -17,12 +22,15 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+from bayesreg._validation import check_positive
 
 __all__ = [
     "PriorFamily", "LikelihoodFamily", "PRIOR_FAMILIES", "LIKELIHOOD_FAMILIES",
-    "prior_family", "likelihood_family", "PENALTY_FAMILIES",
+    "prior_family", "penalty_family", "likelihood_family", "PENALTY_FAMILIES",
+    "Scale", "parse_scale", "prior_scale",
 ]
 
 #: a scale given on the command line or to a grid: one number, or a (Laplace b, Gaussian τ) pair
@@ -76,6 +84,14 @@ class PriorFamily:
         """The prior class."""
         return _load(self.prior_class)
 
+    @property
+    def estimator_class(self) -> type:
+        """The preset estimator class; its parameters are the prior's fields, then ``sigma`` and
+        ``fit_intercept`` (``RidgeMAP(scale, ...)``, ``ElasticNetMAP(l1_scale, l2_scale, ...)``)."""
+        if self.estimator is None:
+            raise ValueError(f"the {self.name} family has no preset estimator")
+        return _load(f"bayesreg.estimators.{self.estimator}")
+
     def prior(self, scale: Scale) -> Any:
         """The prior of this family at ``scale``."""
         if self.make is None:
@@ -98,7 +114,10 @@ class LikelihoodFamily:
     link : str
         Link function of the linear predictor.
     sklearn : mapping
-        Penalty kind (``"l2"``, ``"l1"``, ``"elasticnet"``) → scikit-learn estimator name.
+        Penalty kind (``"l2"``, ``"l1"``, ``"elasticnet"``) → scikit-learn estimator name
+        (a kind missing here has no scikit-learn twin).
+    estimator : str or None
+        bayesreg's MAP estimator for the family, as ``"module.Class"`` under ``bayesreg``.
     """
 
     name: str
@@ -107,11 +126,44 @@ class LikelihoodFamily:
     aliases: tuple[str, ...] = ()
     link: str = "identity"
     sklearn: Mapping[str, str] = field(default_factory=dict)
+    estimator: str | None = None
 
     @property
     def cls(self) -> type:
         """The datafit class."""
         return _load(self.datafit_class)
+
+    @property
+    def has_noise_scale(self) -> bool:
+        """Whether the likelihood has a noise scale σ (dispersion σ²); else φ = 1."""
+        return bool(self.cls.has_noise_scale)
+
+    def penalty_sigma(self, sigma: Any) -> float:
+        """The σ at which a prior's penalty is in this family's dispersion units.
+
+        A family with a noise scale needs ``sigma`` (a finite float > 0) and returns it; a
+        family without one (dispersion 1) refuses any ``sigma`` other than None and
+        returns 1.0, so that ``prior.penalty(family.penalty_sigma(sigma))`` is always the
+        MAP's penalty.
+        """
+        from bayesreg._validation import check_sigma
+
+        if self.has_noise_scale:
+            if sigma is None:
+                raise ValueError(f"the {self.name} family needs sigma, the noise standard deviation")
+            return check_sigma(sigma)
+        if sigma is not None:
+            raise ValueError(
+                f"the {self.name} family has no noise scale (its dispersion is 1): sigma plays "
+                f"no part in its likelihood or its penalty, so pass no sigma (got {sigma!r})"
+            )
+        return 1.0
+
+    def sklearn_name(self, kind: str) -> str | None:
+        """The scikit-learn estimator for a :attr:`Penalty.kind <bayesreg.penalty.Penalty.kind>`
+        (``"ridge"``, ``"lasso"``, ``"elasticnet"``), or None if it has none."""
+        key = {"ridge": "l2", "lasso": "l1"}.get(kind, kind)
+        return self.sklearn.get(key)
 
 
 def _pair(scale: Scale) -> tuple[float, float]:
@@ -164,6 +216,10 @@ PRIOR_FAMILIES: dict[str, PriorFamily] = {
         PriorFamily(
             "horseshoe", "bayesreg.priors.Horseshoe", "Horseshoe", ("hs",), color="#009E73",
         ),
+        PriorFamily(
+            "spikeandslab", "bayesreg.priors.SpikeAndSlab", "Spike and slab",
+            ("spike-and-slab", "spike_and_slab", "ssvs"), color="#56B4E9",
+        ),
     )
 }
 
@@ -177,6 +233,18 @@ LIKELIHOOD_FAMILIES: dict[str, LikelihoodFamily] = {
         LikelihoodFamily(
             "gaussian", "bayesreg.datafits.GaussianDatafit", "Gaussian", ("normal", "linear"),
             link="identity", sklearn={"l2": "Ridge", "l1": "Lasso", "elasticnet": "ElasticNet"},
+        ),
+        LikelihoodFamily(
+            "bernoulli", "bayesreg.datafits.BernoulliDatafit", "Bernoulli",
+            ("binomial", "logistic", "logit", "logisticregression"), link="logit",
+            sklearn={"l2": "LogisticRegression", "l1": "LogisticRegression",
+                     "elasticnet": "LogisticRegression"},
+            estimator="glm_estimators.LogisticMAP",
+        ),
+        LikelihoodFamily(
+            "poisson", "bayesreg.datafits.PoissonDatafit", "Poisson",
+            ("log-linear", "count", "counts", "poissonregressor"), link="log",
+            sklearn={"l2": "PoissonRegressor"}, estimator="glm_estimators.PoissonMAP",
         ),
     )
 }
@@ -204,6 +272,34 @@ def prior_family(name_or_prior: Any) -> PriorFamily:
                 return fam
         raise ValueError(f"{cls.__name__} is not a registered prior family")
     return _lookup(PRIOR_FAMILIES, name_or_prior, "prior")
+
+
+def penalty_family(name: Any) -> PriorFamily:
+    """The :class:`PriorFamily` of a name or alias among :data:`PENALTY_FAMILIES` (those with a
+    fixed penalty and a scikit-learn twin); a ``ValueError`` naming those choices otherwise."""
+    return _lookup({n: PRIOR_FAMILIES[n] for n in PENALTY_FAMILIES}, name, "prior")
+
+
+def parse_scale(text: str | float) -> Scale:
+    """A :data:`Scale` from text: ``"0.5"``, or ``"B:T"`` for a Laplace ``b`` and a Gaussian ``τ``.
+
+    Each number must be finite and > 0; a ``ValueError`` says what is wrong otherwise.
+    """
+    parts = text.split(":") if isinstance(text, str) else [text]
+    if len(parts) > 2:
+        raise ValueError(f"a scale pair is written B:T, got {text!r}")
+    try:
+        values = tuple(check_positive("scale", part) for part in parts)
+    except TypeError:
+        raise ValueError(f"scale must be a number, got {text!r}") from None
+    return values if len(values) == 2 else values[0]
+
+
+def prior_scale(prior: Any) -> Scale:
+    """The :data:`Scale` of a penalty-family prior (the inverse of :meth:`PriorFamily.prior`):
+    its one scale, or its ``(b, τ)`` pair for the elastic net."""
+    values = tuple(float(getattr(prior, f.name)) for f in fields(prior))
+    return values if len(values) == 2 else values[0]
 
 
 def likelihood_family(name: Any) -> LikelihoodFamily:

@@ -37,7 +37,7 @@ from sklearn.linear_model import Lasso, Ridge, lasso_path
 import bayesreg
 from bayesreg import plots
 from bayesreg.data import load_dataset
-from bayesreg.validate import validate
+from bayesreg.sklearn_check import validate
 
 DATA = os.environ.get("BAYESREG_DATA")  # e.g. "my_table.csv"
 TARGET = os.environ.get("BAYESREG_TARGET")  # e.g. "price"
@@ -73,7 +73,7 @@ assert np.allclose(ridge_ours.coef, ridge_theirs.coef_, rtol=1e-8, atol=1e-10)
 # %% [markdown]
 # ## 2. A whole grid
 #
-# `bayesreg.validate.validate` runs every family over a grid of scales spanning the
+# `bayesreg.sklearn_check.validate` runs every family over a grid of scales spanning the
 # data's interesting range (from nearly everything zero to nearly no shrinkage), with and
 # without sample weights if the data has them, and tabulates the agreement.
 

@@ -6,18 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from bayesreg.families import PRIOR_FAMILIES
+
 __all__ = ["color_for", "feature_color", "paper_style", "styled", "new_figure", "EPS_COLOR", "SKLEARN_COLOR", "MAP_COLOR"]
 
-# Okabe-Ito palette (colour-blind safe).
-_FAMILY_COLORS = {
-    "gaussian": "#0072B2",
-    "ridge": "#0072B2",
-    "laplace": "#D55E00",
-    "lasso": "#D55E00",
-    "bayesianlasso": "#CC79A7",
-    "horseshoe": "#009E73",
-    "elasticnet": "#E69F00",
-}
+# Okabe-Ito palette (colour-blind safe); the prior families' own colours are in bayesreg.families.
 _CYCLE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 EPS_COLOR = "#999999"
 SKLEARN_COLOR = "#000000"
@@ -50,13 +43,26 @@ def feature_color(index: int, n: int) -> str:
     return mpl.colors.to_hex(mpl.colormaps["viridis"](index / max(n - 1, 1)))
 
 
+def _letters(text: str) -> str:
+    return "".join(ch for ch in str(text).lower() if ch.isalnum())
+
+
 def color_for(name: str, index: int = 0) -> str:
-    """Colour of a prior family (matched on the name, case-insensitive), else the cycle."""
-    key = "".join(ch for ch in str(name).lower() if ch.isalnum())
-    for fam, col in _FAMILY_COLORS.items():
-        if key.startswith(fam) or fam in key:
-            return col
-    return _CYCLE[index % len(_CYCLE)]
+    """Colour of the prior family ``name`` names, else the ``index``-th colour of the cycle.
+
+    ``name`` is matched case-insensitively on the longest family name or alias
+    (:mod:`bayesreg.families`) it contains, so ``"Lasso"``, ``"Laplace(scale=1)"`` and
+    ``"Bayesian lasso"`` each get their family's colour; aliases of two letters (``l1``,
+    ``hs``) are not matched inside longer words.
+    """
+    key = _letters(name)
+    hits = [
+        (len(word), fam.color)
+        for fam in PRIOR_FAMILIES.values()
+        for word in map(_letters, (fam.name, *fam.aliases))
+        if word == key or (len(word) > 2 and word in key)
+    ]
+    return max(hits)[1] if hits else _CYCLE[index % len(_CYCLE)]
 
 
 @contextmanager

@@ -7,13 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from bayesreg.families import prior_family
 from bayesreg.plots._style import feature_color, new_figure, styled
 from bayesreg.stats import PathBands, path_lambdas
 
 __all__ = ["path_plot"]
-
-_AXIS_LABEL = {"Ridge": "λ₂ = σ²/τ²  (Gaussian prior)", "Lasso": "λ₁ = σ²/b  (Laplace prior)",
-               "ElasticNet": "λ₁  (elastic-net prior)"}
 
 
 @styled
@@ -73,7 +71,7 @@ def path_plot(
             ax.axvline(mark[title], color="0.2", ls="--", lw=1.0, gid="mark", label="fitted λ")
         ax.axhline(0.0, color="0.5", lw=0.6)
         ax.set_xscale("log")
-        ax.set_xlabel(_AXIS_LABEL.get(path.sklearn_name, "λ"))
+        ax.set_xlabel(prior_family(path.priors[0]).axis_label or "λ")
         ax.set_title(f"{title} path")
     axes[0, 0].set_ylabel("MAP coefficient")
     handles, labels = axes[0, -1].get_legend_handles_labels()

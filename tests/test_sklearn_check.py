@@ -1,4 +1,4 @@
-"""bayesreg.validate: the MAP-versus-penalty grid, checked against scikit-learn directly.
+"""bayesreg.sklearn_check: the MAP-versus-penalty grid, checked against scikit-learn directly.
 
 The conversions are written out here (Ridge ``alpha = σ²/τ²``, Lasso ``alpha = σ²/(S b)``,
 ElasticNet ``alpha = (σ²/b + σ²/τ²)/S``, ``l1_ratio = (1/b)/(1/b + 1/τ²)``) so that a
@@ -12,12 +12,15 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 from sklearn.linear_model import ElasticNet, Lasso, Ridge
 
 import bayesreg
-from bayesreg import validate as V
+from bayesreg import sklearn_check as V
+from bayesreg.families import parse_scale, penalty_family
+from bayesreg.sklearn_check.grid import _n_workers
 from conftest import make_design, make_weights
 
 
@@ -205,7 +208,6 @@ def test_table_text_lists_every_row():
 
 
 def test_to_frame():
-    pd = pytest.importorskip("pandas")
     X, y = make_design("n>p", seed=0)
     frame = V.validate(X, y, ["lasso"], [0.1]).to_frame()
     assert isinstance(frame, pd.DataFrame)
@@ -224,26 +226,26 @@ def test_to_frame():
     ],
 )
 def test_family_aliases(alias, family):
-    assert V.parse_family(alias) == family
+    assert penalty_family(alias).name == family
 
 
 def test_scale_parsing_and_priors():
-    assert V.parse_scale("0.5") == 0.5
-    assert V.parse_scale("0.5:2") == (0.5, 2.0)
-    assert V.make_prior("enet", 0.3) == bayesreg.ElasticNet(0.3, 0.3)
-    assert V.make_prior("enet", (0.3, 2.0)) == bayesreg.ElasticNet(0.3, 2.0)
-    assert V.make_prior("ridge", 2.0) == bayesreg.Gaussian(2.0)
-    assert V.make_prior("lasso", (0.3, 2.0)) == bayesreg.Laplace(0.3)
-    assert V.make_prior("ridge", (0.3, 2.0)) == bayesreg.Gaussian(2.0)
+    assert parse_scale("0.5") == 0.5
+    assert parse_scale("0.5:2") == (0.5, 2.0)
+    assert penalty_family("enet").prior(0.3) == bayesreg.ElasticNet(0.3, 0.3)
+    assert penalty_family("enet").prior((0.3, 2.0)) == bayesreg.ElasticNet(0.3, 2.0)
+    assert penalty_family("ridge").prior(2.0) == bayesreg.Gaussian(2.0)
+    assert penalty_family("lasso").prior((0.3, 2.0)) == bayesreg.Laplace(0.3)
+    assert penalty_family("ridge").prior((0.3, 2.0)) == bayesreg.Gaussian(2.0)
 
 
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda: V.parse_family("horse"), "unknown prior 'horse'"),
-        (lambda: V.parse_scale("-1"), "finite and > 0"),
-        (lambda: V.parse_scale("abc"), "must be a number"),
-        (lambda: V.parse_scale("1:2:3"), "B:T"),
+        (lambda: penalty_family("horse"), "unknown prior 'horse'"),
+        (lambda: parse_scale("-1"), "finite and > 0"),
+        (lambda: parse_scale("abc"), "must be a number"),
+        (lambda: parse_scale("1:2:3"), "B:T"),
     ],
 )
 def test_bad_grid_specs_raise_clear_errors(call, match):
@@ -268,8 +270,8 @@ def test_bad_data_raises_before_any_work():
 def test_worker_count():
     import os
 
-    assert V._n_workers(-1, 1000) == (os.cpu_count() or 1)
-    assert V._n_workers(8, 3) == 3 and V._n_workers(1, 10) == 1
+    assert _n_workers(-1, 1000) == (os.cpu_count() or 1)
+    assert _n_workers(8, 3) == 3 and _n_workers(1, 10) == 1
     for bad in (0, -2, 1.5, True):
         with pytest.raises(ValueError, match="n_jobs"):
-            V._n_workers(bad, 10)
+            _n_workers(bad, 10)
