@@ -1,7 +1,9 @@
 """Input checking shared by every public entry point.
 
 Every check raises ``ValueError`` or ``TypeError`` with a message that names the
-argument and the problem; nothing is silently dropped or coerced past recognition.
+argument and the problem; nothing is silently dropped or coerced past recognition. A bad
+entry (NaN, infinity, a negative weight) raises :class:`BadEntryError`, which also says
+where it is, so that :mod:`bayesreg.data` can name a file's column and row instead.
 """
 
 from __future__ import annotations
@@ -12,14 +14,60 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "BadEntryError",
     "check_X_y",
     "check_X",
+    "check_y",
+    "check_numeric_columns",
     "check_sigma",
     "check_sample_weight",
     "check_positive",
     "check_nonnegative",
     "feature_names",
 ]
+
+
+class BadEntryError(ValueError):
+    """An entry of an array fails a check.
+
+    Attributes
+    ----------
+    kind : {"NaN", "inf", "negative"}
+    row : int
+        0-based row (index, for a 1-D array) of the first offending entry of ``column``.
+    column : int or None
+        0-based column: the first that has an offending entry (None for a 1-D array).
+    count : int
+        How many rows of ``column`` have one.
+    """
+
+    def __init__(self, message: str, *, kind: str, row: int, column: int | None, count: int):
+        super().__init__(message)
+        self.kind, self.row, self.column, self.count = kind, row, column, count
+
+
+def _locate(bad: np.ndarray) -> tuple[int, int | None, int]:
+    """``(row, column, count)`` of a boolean mask (see :class:`BadEntryError`)."""
+    by_column = bad.reshape(bad.shape[0], -1)
+    column = int(np.flatnonzero(by_column.any(axis=0))[0])
+    rows = np.flatnonzero(by_column[:, column])
+    return int(rows[0]), (column if bad.ndim == 2 else None), int(rows.size)
+
+
+def _where(row: int, column: int | None) -> str:
+    return f"index {row}" if column is None else f"row {row}, column {column}"
+
+
+def _check_finite(arr: np.ndarray, name: str, hint: str = "") -> np.ndarray:
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        row, column, count = _locate(bad)
+        kind = "NaN" if math.isnan(arr[row] if column is None else arr[row, column]) else "inf"
+        raise BadEntryError(
+            f"{name} contains {kind} (first at {_where(row, column)}){hint}",
+            kind=kind, row=row, column=column, count=count,
+        )
+    return arr
 
 
 def _real(name: str, value: Any) -> float:
@@ -58,13 +106,19 @@ def feature_names(X: Any) -> np.ndarray | None:
     return None
 
 
-def _as_float_array(value: Any, name: str) -> np.ndarray:
+def check_numeric_columns(value: Any, name: str = "X") -> None:
+    """TypeError naming the non-numeric columns of a DataFrame-like ``value`` (else nothing)."""
     cols = getattr(value, "columns", None)
     dtypes = getattr(value, "dtypes", None)
     if cols is not None and dtypes is not None:
         bad = [str(c) for c, dt in zip(cols, dtypes) if not _is_numeric_dtype(dt)]
         if bad:
             raise TypeError(f"{name} has non-numeric columns: {', '.join(bad)}")
+
+
+def _as_float_array(value: Any, name: str) -> np.ndarray:
+    check_numeric_columns(value, name)
+    dtypes = getattr(value, "dtypes", None)
     if hasattr(value, "to_numpy") and (dtypes is not None or hasattr(value, "dtype")):
         # pandas: nullable dtypes hold pd.NA, which becomes NaN (and is then reported)
         try:
@@ -109,55 +163,50 @@ def check_X(X: Any, *, n_features: int | None = None, name: str = "X") -> np.nda
         )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is empty: shape {arr.shape}")
-    if not np.isfinite(arr).all():
-        bad = np.argwhere(~np.isfinite(arr))[0]
-        kind = "NaN" if math.isnan(arr[tuple(bad)]) else "inf"
-        raise ValueError(
-            f"{name} contains {kind} (first at row {bad[0]}, column {bad[1]}); "
-            "remove or impute missing values first"
-        )
+    _check_finite(arr, name, "; remove or impute missing values first")
     if n_features is not None and arr.shape[1] != n_features:
         raise ValueError(f"{name} has {arr.shape[1]} features, but {n_features} were expected")
     return arr
 
 
-def check_y(y: Any, n_samples: int) -> np.ndarray:
+def check_y(y: Any, n_samples: int, *, name: str = "y") -> np.ndarray:
+    """A finite 1-D float64 array of length ``n_samples``."""
     if y is None:
-        raise ValueError("y is None; expected a 1-D array of shape (n_samples,)")
-    arr = _as_float_array(y, "y")
+        raise ValueError(f"{name} is None; expected a 1-D array of shape (n_samples,)")
+    arr = _as_float_array(y, name)
     if arr.ndim != 1:
         raise ValueError(
-            f"y must be 1-D of shape (n_samples,), got shape {arr.shape}; "
+            f"{name} must be 1-D of shape (n_samples,), got shape {arr.shape}; "
             "bayesreg fits one target at a time (use y.ravel() for a single column)"
         )
     if arr.shape[0] != n_samples:
-        raise ValueError(f"X has {n_samples} rows but y has {arr.shape[0]}: lengths must match")
-    if not np.isfinite(arr).all():
-        i = int(np.flatnonzero(~np.isfinite(arr))[0])
-        kind = "NaN" if math.isnan(arr[i]) else "inf"
-        raise ValueError(f"y contains {kind} (first at index {i})")
-    return arr
+        raise ValueError(f"X has {n_samples} rows but {name} has {arr.shape[0]}: lengths must match")
+    return _check_finite(arr, name)
 
 
-def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:
+def check_sample_weight(
+    sample_weight: Any, n_samples: int, *, name: str = "sample_weight"
+) -> np.ndarray | None:
     """None, or a finite, non-negative, not-all-zero 1-D float64 array of length n_samples."""
     if sample_weight is None:
         return None
-    sw = _as_float_array(sample_weight, "sample_weight")
+    sw = _as_float_array(sample_weight, name)
     if sw.ndim == 0:
         sw = np.full(n_samples, float(sw))
     if sw.ndim != 1:
-        raise ValueError(f"sample_weight must be 1-D, got shape {sw.shape}")
+        raise ValueError(f"{name} must be 1-D, got shape {sw.shape}")
     if sw.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight has length {sw.shape[0]} but X has {n_samples} rows"
+        raise ValueError(f"{name} has length {sw.shape[0]} but X has {n_samples} rows")
+    _check_finite(sw, name)
+    negative = sw < 0
+    if negative.any():
+        row, _, count = _locate(negative)
+        raise BadEntryError(
+            f"{name} must be >= 0; found {count} negative, first at index {row} ({sw[row]:g})",
+            kind="negative", row=row, column=None, count=count,
         )
-    if not np.isfinite(sw).all():
-        raise ValueError("sample_weight contains NaN or inf")
-    if (sw < 0).any():
-        raise ValueError(f"sample_weight must be >= 0; found {int((sw < 0).sum())} negative")
     if not (sw > 0).any():
-        raise ValueError("sample_weight is all zero: at least one sample needs weight > 0")
+        raise ValueError(f"{name} is all zero: at least one sample needs weight > 0")
     return sw
 
 

@@ -20,11 +20,15 @@ NPZ (``.npz``)
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from bayesreg._validation import BadEntryError, _as_float_array, check_sample_weight, check_X, check_y
 
 __all__ = ["DataError", "Dataset", "load_dataset", "BUILTIN"]
 
@@ -90,44 +94,33 @@ class Dataset:
 
 
 # ---------------------------------------------------------------------- reading
-def _pandas(path: Path) -> Any:
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas ships with the io extra
-        raise DataError(f"reading {path.name} needs pandas: pip install 'bayesreg[io]'") from None
-    return pd
-
-
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
 
 
-def _read_table(path: Path) -> dict[str, np.ndarray]:
-    """The columns of a CSV / Parquet / column-NPZ file, in file order."""
+def _read_table(path: Path) -> dict[str, Any]:
+    """The columns (pandas Series) of a CSV / Parquet file, in file order."""
+    import pandas as pd
+
     suffix = path.suffix.lower()
-    if suffix in _CSV or suffix in _PARQUET:
-        pd = _pandas(path)
-        try:
-            if suffix in _PARQUET:
-                frame = pd.read_parquet(path)
-            else:
-                sep = _CSV[suffix]
-                frame = pd.read_csv(path, sep=sep, engine="python" if sep is None else "c")
-        except ImportError as exc:
-            raise DataError(f"cannot read {path}: {_one_line(exc)}") from None
-        except Exception as exc:  # parser errors, empty files, corrupt Parquet
-            raise DataError(f"cannot read {path} as a table: {_one_line(exc)}") from None
-        if frame.columns.size == 0:
-            raise DataError(f"{path} has no columns")
-        cols = [str(c) for c in frame.columns]
-        dup = sorted({c for c in cols if cols.count(c) > 1})
-        if dup:
-            raise DataError(f"{path} has duplicate column names: {', '.join(dup)}")
-        return {str(c): frame[c].to_numpy() for c in frame.columns}
-    raise DataError(  # pragma: no cover - dispatched by the caller
-        f"unsupported file type {suffix!r}"
-    )
+    try:
+        if suffix in _PARQUET:
+            frame = pd.read_parquet(path)
+        else:
+            sep = _CSV[suffix]
+            frame = pd.read_csv(path, sep=sep, engine="python" if sep is None else "c")
+    except ImportError as exc:  # Parquet without pyarrow (the io extra)
+        raise DataError(f"cannot read {path}: {_one_line(exc)}") from None
+    except Exception as exc:  # parser errors, empty files, corrupt Parquet
+        raise DataError(f"cannot read {path} as a table: {_one_line(exc)}") from None
+    if frame.columns.size == 0:
+        raise DataError(f"{path} has no columns")
+    cols = [str(c) for c in frame.columns]
+    dup = sorted({c for c in cols if cols.count(c) > 1})
+    if dup:
+        raise DataError(f"{path} has duplicate column names: {', '.join(dup)}")
+    return {str(c): frame[c] for c in frame.columns}
 
 
 def _read_npz(path: Path, target: str | None, weights: str | None):
@@ -177,44 +170,63 @@ def _read_npz(path: Path, target: str | None, weights: str | None):
 
 
 # ------------------------------------------------------------------- checking
-def _numeric_column(values: Any, column: str, where: str) -> np.ndarray:
-    """A column as float64, with a DataError naming it if it is not numeric or not finite."""
-    arr = np.asarray(values)
-    if arr.dtype.kind not in "biuf":
+_PROBLEM = {"NaN": "missing values (NaN)", "inf": "infinite values", "negative": "negative values"}
+
+
+@contextmanager
+def _in_file_terms(where: str, names: Sequence[str], label: str = "column") -> Iterator[None]:
+    """Re-raise the shared checks' errors (:mod:`bayesreg._validation`) as a DataError:
+    a bad entry by the file's column name and 1-based data row, anything else prefixed
+    with the file."""
+    try:
+        yield
+    except BadEntryError as exc:
+        name = names[0 if exc.column is None else exc.column]
+        rows = f"{exc.count} row{'s' if exc.count > 1 else ''}"
+        remedy = "sample weights must be >= 0" if exc.kind == "negative" else "remove or impute them first"
+        raise DataError(
+            f"{label} {name!r} in {where} has {_PROBLEM[exc.kind]} in {rows}, first at data "
+            f"row {exc.row + 1}; {remedy}"
+        ) from None
+    except ValueError as exc:
+        raise DataError(f"{where}: {exc}") from None
+
+
+def _floats(columns: Sequence[tuple[str, Any]], kind: str, where: str) -> list[np.ndarray]:
+    """The columns as float64 arrays; the non-numeric ones named together in one DataError."""
+    out, bad = [], []
+    for name, values in columns:
         try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError):
-            raise DataError(
-                f"column {column!r} in {where} is not numeric (dtype {arr.dtype}); "
-                "encode or drop it first"
-            ) from None
-    return _finite(np.asarray(arr, dtype=np.float64), column, where)
-
-
-def _finite(arr: np.ndarray, column: str, where: str) -> np.ndarray:
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        rows = np.flatnonzero(bad.reshape(arr.shape[0], -1).any(axis=1))
-        first = arr.reshape(arr.shape[0], -1)[rows[0]]
-        kind = "missing values (NaN)" if np.isnan(first).any() else "infinite values"
+            out.append(_as_float_array(values, name))
+        except TypeError:
+            bad.append(name)
+    if bad:
+        many = len(bad) > 1
         raise DataError(
-            f"column {column!r} in {where} has {kind} in {rows.size} row"
-            f"{'s' if rows.size > 1 else ''}, first at data row {int(rows[0]) + 1}; "
-            "remove or impute them first"
+            f"{where} has non-numeric {kind} column{'s' if many else ''} "
+            f"{', '.join(repr(c) for c in bad)}; encode or drop {'them' if many else 'it'} first"
         )
-    return arr
+    return out
 
 
-def _check_weights(w: np.ndarray, column: str, where: str) -> np.ndarray:
-    if (w < 0).any():
-        i = int(np.flatnonzero(w < 0)[0])
-        raise DataError(
-            f"weights column {column!r} in {where} has negative values, first at row "
-            f"{i + 1} ({w[i]:g}); sample weights must be >= 0"
-        )
-    if not (w > 0).any():
-        raise DataError(f"weights column {column!r} in {where} is all zero")
-    return w
+def _dataset(
+    features: Sequence[tuple[str, Any]], target: str, y: Any, weights: str | None, w: Any,
+    where: str,
+) -> Dataset:
+    """A Dataset validated by the shared checks, their errors in the file's terms."""
+    names = [name for name, _ in features]
+    X = np.column_stack(_floats(features, "feature", where))
+    (ya,) = _floats([(target, y)], "target", where)
+    with _in_file_terms(where, [target]):
+        ya = check_y(ya, X.shape[0], name=f"column {target!r}")
+    with _in_file_terms(where, names):
+        X = check_X(X)
+    sw = None
+    if weights is not None:
+        (wa,) = _floats([(weights, w)], "weights", where)
+        with _in_file_terms(where, [weights], "weights column"):
+            sw = check_sample_weight(wa, X.shape[0], name=f"weights column {weights!r}")
+    return Dataset(X, ya, sw, tuple(names), target, weights, where)
 
 
 def _unknown(kind: str, name: str, where: str, available: list[str]) -> DataError:
@@ -227,7 +239,7 @@ def _unknown(kind: str, name: str, where: str, available: list[str]) -> DataErro
 
 
 def _from_columns(
-    columns: dict[str, np.ndarray], target: str | None, weights: str | None, where: str
+    columns: dict[str, Any], target: str | None, weights: str | None, where: str
 ) -> Dataset:
     names = list(columns)
     if target is None:
@@ -247,29 +259,10 @@ def _from_columns(
     n = len(columns[target])
     if n == 0:
         raise DataError(f"{where} has no data rows")
-    # non-numeric feature columns are reported together, before any value check
-    bad = [c for c in features if not _castable(columns[c])]
-    if bad:
-        raise DataError(
-            f"{where} has non-numeric feature column{'s' if len(bad) > 1 else ''} "
-            f"{', '.join(repr(c) for c in bad)}; encode or drop {'them' if len(bad) > 1 else 'it'} first"
-        )
-    y = _numeric_column(columns[target], target, where)
-    X = np.column_stack([_numeric_column(columns[c], c, where) for c in features])
-    w = None
-    if weights is not None:
-        w = _check_weights(_numeric_column(columns[weights], weights, where), weights, where)
-    return Dataset(X, y, w, tuple(features), target, weights, where)
-
-
-def _castable(values: Any) -> bool:
-    if np.asarray(values).dtype.kind in "biuf":
-        return True
-    try:
-        np.asarray(values).astype(np.float64)
-    except (TypeError, ValueError):
-        return False
-    return True
+    return _dataset(
+        [(c, columns[c]) for c in features], target, columns[target],
+        weights, None if weights is None else columns[weights], where,
+    )
 
 
 def _builtin(target: str | None, weights: str | None) -> Dataset:
@@ -352,17 +345,6 @@ def _from_arrays(
     weights: str | None,
     where: str,
 ) -> Dataset:
-    if np.ndim(y) != 1 or len(y) != X.shape[0]:
-        raise DataError(
-            f"{where}: {target!r} must be 1-D with one entry per row of X "
-            f"(X has shape {X.shape}, {target!r} has shape {np.shape(y)})"
-        )
     if X.shape[0] == 0 or X.shape[1] == 0:
         raise DataError(f"{where}: X is empty (shape {X.shape})")
-    Xf = np.column_stack([_numeric_column(X[:, j], names[j], where) for j in range(X.shape[1])])
-    y = _numeric_column(y, target, where)
-    if w is not None:
-        if np.ndim(w) != 1 or len(w) != X.shape[0]:
-            raise DataError(f"{where}: weights {weights!r} must be 1-D with one entry per row of X")
-        w = _check_weights(_numeric_column(w, str(weights), where), str(weights), where)
-    return Dataset(Xf, y, w, tuple(names), target, weights, where)
+    return _dataset([(names[j], X[:, j]) for j in range(X.shape[1])], target, y, weights, w, where)

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from bayesreg._validation import _as_float_array, check_sample_weight
+from bayesreg._validation import check_numeric_columns, check_sample_weight
 from bayesreg.map.estimate import map_estimate
 from bayesreg.priors import ElasticNet, Gaussian, Laplace, Prior, check_prior
 
@@ -33,23 +33,59 @@ class _MAPBase(RegressorMixin, BaseEstimator):
         ``n_features_in_`` (and ``feature_names_in_`` for a DataFrame).
         """
         prior = check_prior(self._prior())
-        if hasattr(X, "columns"):
-            _as_float_array(X, "X")  # names non-numeric columns in a clear TypeError
-        X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
-        sw = check_sample_weight(sample_weight, X.shape[0])
+        X, y, sw = self._check_fit_data(X, y, sample_weight)
         res = map_estimate(
-            X, y, prior, sigma=self.sigma, fit_intercept=self.fit_intercept, sample_weight=sw
+            X, y, prior, sigma=self.sigma, fit_intercept=self.fit_intercept, sample_weight=sw,
+            check_input=False,
         )
+        self._store_map(res)
+        return self
+
+    def _check_fit_data(self, X: Any, y: Any, sample_weight: Any):
+        """Validated float64 ``(X, y, sample_weight)``, checked once here so that the solvers
+        need not (``check_input=False``); sets ``n_features_in_`` (and feature names)."""
+        from bayesreg.dask import is_dask_collection
+        from bayesreg.datafits import SufficientStatistics
+
+        if isinstance(X, SufficientStatistics) or is_dask_collection(X, y, sample_weight):
+            return self._check_summarised_data(X, y, sample_weight)
+        check_numeric_columns(X)  # a DataFrame's non-numeric columns, by name
+        X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        return X, np.asarray(y, dtype=np.float64), check_sample_weight(sample_weight, X.shape[0])
+
+    def _check_summarised_data(self, X: Any, y: Any, sample_weight: Any):
+        """Dask collections or :class:`~bayesreg.SufficientStatistics`: passed on unread (the
+        fit summarises them in one pass, :mod:`bayesreg.dask`); sets ``n_features_in_`` and
+        ``feature_names_in_`` from their shape and columns."""
+        from bayesreg._validation import feature_names
+        from bayesreg.datafits import SufficientStatistics
+
+        is_stats = isinstance(X, SufficientStatistics)
+        self.n_features_in_ = X.n_features if is_stats else int(X.shape[1])
+        names = X.feature_names if is_stats else feature_names(X)
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        return X, y, sample_weight
+
+    def _store_map(self, res: Any) -> None:
+        """Set the fitted attributes from a :class:`~bayesreg.MapResult`."""
         self.result_ = res
         self.coef_ = res.coef
         self.intercept_ = res.intercept
         self.kkt_residual_ = res.kkt_residual
         self.n_iter_ = res.n_iter
-        return self
 
     def predict(self, X: Any) -> np.ndarray:
-        """Posterior-mode prediction ``X @ coef_ + intercept_``."""
+        """Posterior-mode prediction ``X @ coef_ + intercept_`` (lazy for a Dask collection)."""
         check_is_fitted(self)
+        from bayesreg.dask import is_dask_collection, predict
+
+        if is_dask_collection(X):
+            if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+                raise ValueError(f"X must have {self.n_features_in_} features, got shape {X.shape}")
+            return predict(X, self.coef_, self.intercept_)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return X @ self.coef_ + self.intercept_
 

@@ -3,20 +3,23 @@
 ``save(estimator, path)`` writes a directory::
 
     path/
-        model.json        the specification and every fitted attribute, exactly
+        model.json        the specification and every fitted attribute
+        arrays.npz        the values of every array in model.json (NumPy's binary format)
         posterior.nc      the posterior DataTree (netCDF-4 via h5netcdf), if any
-                          (posterior.zarr when h5netcdf/h5py are missing and zarr is there)
 
 ``model.json`` holds the estimator class, its ``get_params()`` (a prior as its class and
 fields), and every fitted attribute (the scikit-learn trailing-underscore ones:
 ``coef_``, ``intercept_``, ``n_features_in_``, ``feature_names_in_``, ``result_``, ...).
-Floating-point numbers in arrays are written as hexadecimal strings
-(:meth:`float.hex`), so nothing is rounded; scalars are JSON numbers, which Python
-writes and reads back bit-exactly (``repr`` round-trips). Classes are restored only
-from the ``bayesreg`` package, so a model file cannot import arbitrary code.
+An array appears there as its dtype and a key into ``arrays.npz``, which stores its bytes
+as they are, so nothing is rounded; scalars are JSON numbers, which Python writes and
+reads back bit-exactly (``repr`` round-trips). Classes are restored only from the
+``bayesreg`` package, and ``arrays.npz`` is read without pickles, so a model directory
+cannot run arbitrary code.
 
 ``load(path)`` rebuilds an estimator equal to the saved one to the bit: same class and
-parameters, identical arrays, an identical posterior DataTree, identical predictions.
+parameters, identical arrays, an identical posterior DataTree, identical predictions. It
+also reads format version 1, which wrote the arrays into ``model.json`` as lists of
+hexadecimal floats (:meth:`float.hex`).
 """
 
 from __future__ import annotations
@@ -31,12 +34,13 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["save", "load", "MODEL_FILE", "FORMAT", "FORMAT_VERSION"]
+__all__ = ["save", "load", "MODEL_FILE", "ARRAYS_FILE", "FORMAT", "FORMAT_VERSION"]
 
 MODEL_FILE = "model.json"
+ARRAYS_FILE = "arrays.npz"
 FORMAT = "bayesreg-model"
-FORMAT_VERSION = 1
-_POSTERIOR_SUFFIX = {"netcdf": ".nc", "zarr": ".zarr"}
+#: 2: arrays in ``arrays.npz``; 1: arrays as hexadecimal-float lists in ``model.json``
+FORMAT_VERSION = 2
 _TYPE = "__type__"
 
 
@@ -67,32 +71,21 @@ def _is_datatree(value: Any) -> bool:
     return type(value).__name__ == "DataTree" and hasattr(value, "to_netcdf")
 
 
-def _posterior_format(requested: str) -> str:
-    if requested not in ("auto", "netcdf", "zarr"):
-        raise ValueError(f"posterior_format must be 'auto', 'netcdf' or 'zarr', got {requested!r}")
-    available = {
-        "netcdf": all(importlib.util.find_spec(m) for m in ("h5netcdf", "h5py")),
-        "zarr": importlib.util.find_spec("zarr") is not None,
-    }
-    if requested != "auto":
-        if not available[requested]:
-            need = "h5netcdf and h5py" if requested == "netcdf" else "zarr"
-            raise ImportError(f"saving a posterior as {requested} needs {need}")
-        return requested
-    for fmt in ("netcdf", "zarr"):
-        if available[fmt]:
-            return fmt
-    raise ImportError("saving a posterior needs h5netcdf and h5py (netCDF) or zarr")
+def _check_posterior_format(requested: str) -> None:
+    if requested not in ("auto", "netcdf"):
+        raise ValueError(f"posterior_format must be 'auto' or 'netcdf', got {requested!r}")
+    if not all(importlib.util.find_spec(m) for m in ("h5netcdf", "h5py")):
+        raise ImportError("saving a posterior needs h5netcdf and h5py: pip install 'bayesreg[io]'")
 
 
 # --------------------------------------------------------------------- encoding
 class _Encoder:
-    """Turns attribute values into JSON, writing DataTrees to files beside it."""
+    """Turns attribute values into JSON, collecting arrays and writing DataTrees beside it."""
 
-    def __init__(self, directory: Path, posterior_format: str) -> None:
+    def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self.posterior_format = posterior_format
         self.files: list[str] = []
+        self.arrays: dict[str, np.ndarray] = {}
 
     def __call__(self, value: Any, where: str) -> Any:
         if value is None or isinstance(value, (bool, str)):
@@ -133,75 +126,101 @@ class _Encoder:
         )
 
     def _array(self, arr: np.ndarray, where: str) -> dict[str, Any]:
+        """An entry naming the array's key in ``arrays.npz`` (strings of an object array
+        are stored as a unicode array, the entry keeping dtype ``"object"``)."""
         kind = arr.dtype.kind
-        flat = arr.ravel(order="C")
-        if kind == "f":
-            data = [float(v).hex() for v in flat.astype(np.float64)]
-        elif kind in "biu":
-            data = flat.tolist()
-        elif kind == "U" or (kind == "O" and all(isinstance(v, str) for v in flat)):
-            data = [str(v) for v in flat]
+        if kind == "O" and all(isinstance(v, str) for v in arr.flat):
+            stored = np.array(arr.tolist(), dtype=str).reshape(arr.shape)
+        elif kind in "fbiuU":
+            stored = arr
         else:
             raise TypeError(f"cannot save {where}: arrays of dtype {arr.dtype} are not supported")
-        dtype = "object" if kind == "O" else arr.dtype.str
-        return {_TYPE: "ndarray", "dtype": dtype, "shape": list(arr.shape), "data": data}
+        key = f"a{len(self.arrays)}"
+        self.arrays[key] = stored
+        return {_TYPE: "ndarray", "dtype": "object" if kind == "O" else arr.dtype.str, "key": key}
 
     def _datatree(self, tree: Any, where: str) -> dict[str, Any]:
-        name = where.strip("_").replace(".", "_") or "tree"
-        fname = name + _POSTERIOR_SUFFIX[self.posterior_format]
-        target = self.directory / fname
-        if self.posterior_format == "netcdf":
-            tree.to_netcdf(target, engine="h5netcdf")
-        else:
-            tree.to_zarr(target, mode="w", consolidated=False)
+        fname = (where.strip("_").replace(".", "_") or "tree") + ".nc"
+        tree.to_netcdf(self.directory / fname, engine="h5netcdf")
         self.files.append(fname)
-        return {_TYPE: "datatree", "file": fname, "format": self.posterior_format}
+        return {_TYPE: "datatree", "file": fname, "format": "netcdf"}
+
+    def write_arrays(self) -> None:
+        if self.arrays:
+            np.savez(self.directory / ARRAYS_FILE, **self.arrays)
+            self.files.append(ARRAYS_FILE)
 
 
-def _decode(value: Any, directory: Path) -> Any:
-    if isinstance(value, list):
-        return [_decode(v, directory) for v in value]
-    if not isinstance(value, dict):
-        return value
-    kind = value.get(_TYPE)
-    if kind == "float":
-        return float.fromhex(value["hex"])
-    if kind == "scalar":
-        return np.dtype(value["dtype"]).type(_decode(value["value"], directory))
-    if kind == "tuple":
-        return tuple(_decode(v, directory) for v in value["items"])
-    if kind == "dict":
-        return {k: _decode(v, directory) for k, v in value["items"].items()}
-    if kind == "ndarray":
-        dtype = np.dtype(value["dtype"])
-        data = value["data"]
-        if dtype.kind == "f":
-            arr = np.array([float.fromhex(v) for v in data], dtype=np.float64).astype(dtype)
-        elif dtype.kind == "O":
-            arr = np.empty(len(data), dtype=object)
-            arr[:] = data
-        else:
-            arr = np.array(data, dtype=dtype)
-        return arr.reshape(value["shape"])
-    if kind == "dataclass":
-        cls = _resolve(value["class"])
-        return cls(**{k: _decode(v, directory) for k, v in value["fields"].items()})
-    if kind == "datatree":
-        return _open_datatree(directory / value["file"], value["format"])
-    raise ValueError(f"unknown entry of type {kind!r} in the model file")
+class _Decoder:
+    """Turns ``model.json`` entries back into values, reading ``arrays.npz`` on demand."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.arrays: dict[str, np.ndarray] | None = None
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        kind = value.get(_TYPE)
+        if kind == "float":
+            return float.fromhex(value["hex"])
+        if kind == "scalar":
+            return np.dtype(value["dtype"]).type(self(value["value"]))
+        if kind == "tuple":
+            return tuple(self(v) for v in value["items"])
+        if kind == "dict":
+            return {k: self(v) for k, v in value["items"].items()}
+        if kind == "ndarray":
+            return self._array(value) if "key" in value else _hex_list_array(value)
+        if kind == "dataclass":
+            cls = _resolve(value["class"])
+            return cls(**{k: self(v) for k, v in value["fields"].items()})
+        if kind == "datatree":
+            return _open_datatree(self.directory / value["file"], value["format"])
+        raise ValueError(f"unknown entry of type {kind!r} in the model file")
+
+    def _array(self, value: dict[str, Any]) -> np.ndarray:
+        if self.arrays is None:
+            path = self.directory / ARRAYS_FILE
+            if not path.is_file():
+                raise FileNotFoundError(f"the model refers to {path}, which is missing")
+            with np.load(path, allow_pickle=False) as npz:
+                self.arrays = {k: npz[k] for k in npz.files}
+        arr = self.arrays[value["key"]]
+        if value["dtype"] == "object":
+            out = np.empty(arr.shape, dtype=object)
+            out[...] = arr.tolist() if arr.ndim else arr.item()
+            return out
+        return arr
+
+
+def _hex_list_array(value: dict[str, Any]) -> np.ndarray:
+    """An array of format version 1: its values as a flat list, floats as :meth:`float.hex`."""
+    dtype = np.dtype(value["dtype"])
+    data = value["data"]
+    if dtype.kind == "f":
+        arr = np.array([float.fromhex(v) for v in data], dtype=np.float64).astype(dtype)
+    elif dtype.kind == "O":
+        arr = np.empty(len(data), dtype=object)
+        arr[:] = data
+    else:
+        arr = np.array(data, dtype=dtype)
+    return arr.reshape(value["shape"])
 
 
 def _open_datatree(path: Path, fmt: str) -> Any:
     import xarray as xr
 
+    if fmt != "netcdf":
+        raise ValueError(
+            f"the model's posterior {path.name} is stored as {fmt!r}; this bayesreg reads "
+            f"netCDF only (open it with xarray.open_datatree({str(path)!r}, engine={fmt!r}))"
+        )
     if not path.exists():
         raise FileNotFoundError(f"the model refers to {path}, which is missing")
-    if fmt == "netcdf":
-        tree = xr.open_datatree(path, engine="h5netcdf")
-    elif fmt == "zarr":
-        tree = xr.open_datatree(path, engine="zarr", consolidated=False)
-    else:
-        raise ValueError(f"unknown posterior format {fmt!r} in the model file")
+    tree = xr.open_datatree(path, engine="h5netcdf")
     try:
         tree = tree.load()
     finally:
@@ -231,9 +250,9 @@ def save(estimator: Any, path: str | Path, *, posterior_format: str = "auto") ->
     path : str or Path
         A directory, created if needed. Files a previous :func:`save` wrote there are
         replaced; a non-empty directory that holds no ``model.json`` is refused.
-    posterior_format : {"auto", "netcdf", "zarr"}
-        How to store DataTree attributes: netCDF-4 (``.nc``, needs h5netcdf and h5py)
-        or zarr (``.zarr``). ``"auto"`` prefers netCDF.
+    posterior_format : {"auto", "netcdf"}
+        How to store DataTree attributes. netCDF-4 (``.nc``, needs h5netcdf and h5py:
+        the ``io`` extra) is the one format; ``"auto"`` means it.
 
     Returns
     -------
@@ -244,6 +263,8 @@ def save(estimator: Any, path: str | Path, *, posterior_format: str = "auto") ->
     ------
     TypeError
         For a non-bayesreg estimator or a fitted attribute that cannot be stored exactly.
+    ImportError
+        For a posterior when h5netcdf or h5py is missing.
     """
     cls = type(estimator)
     if not hasattr(estimator, "get_params"):
@@ -258,8 +279,9 @@ def save(estimator: Any, path: str | Path, *, posterior_format: str = "auto") ->
         )
     directory.mkdir(parents=True, exist_ok=True)
     fitted = _fitted_attributes(estimator)
-    needs_tree = any(_is_datatree(v) for v in fitted.values())
-    encoder = _Encoder(directory, _posterior_format(posterior_format) if needs_tree else "netcdf")
+    if any(_is_datatree(v) for v in fitted.values()):
+        _check_posterior_format(posterior_format)
+    encoder = _Encoder(directory)
     _remove_previous(directory)
     from bayesreg import __version__
 
@@ -271,6 +293,7 @@ def save(estimator: Any, path: str | Path, *, posterior_format: str = "auto") ->
         "params": encoder(estimator.get_params(deep=False), "params"),
         "fitted": {k: encoder(v, k) for k, v in fitted.items()},
     }
+    encoder.write_arrays()
     doc["files"] = encoder.files
     (directory / MODEL_FILE).write_text(
         json.dumps(doc, indent=1, allow_nan=False), encoding="utf-8"
@@ -323,7 +346,94 @@ def load(path: str | Path) -> Any:
             f"up to {FORMAT_VERSION}: upgrade bayesreg"
         )
     cls = _resolve(doc["class"])
-    estimator = cls(**_decode(doc["params"], directory))
+    decode = _Decoder(directory)
+    estimator = cls(**decode(doc["params"]))
     for name, value in doc["fitted"].items():
-        setattr(estimator, name, _decode(value, directory))
+        setattr(estimator, name, decode(value))
     return estimator
+
+
+# ------------------------------------------------------------ sufficient statistics
+#: the ``format`` entry of a statistics file
+STATISTICS_FORMAT = "bayesreg-statistics"
+STATISTICS_FORMAT_VERSION = 1
+
+__all__ += ["save_statistics", "load_statistics", "STATISTICS_FORMAT", "STATISTICS_FORMAT_VERSION"]
+
+
+def save_statistics(statistics: Any, path: str | Path) -> Path:
+    """Write :class:`~bayesreg.SufficientStatistics` to one ``.npz`` file.
+
+    Every field is stored in NumPy's binary format (bit-exact; strings as unicode
+    arrays, no pickles), so a summary computed once on a cluster can be fitted from
+    anywhere: ``map_estimate(load_statistics(path), None, prior, sigma=...)`` equals the
+    fit from the original statistics to the bit. The suffix ``.npz`` is added if missing.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    from bayesreg.datafits import SufficientStatistics
+
+    if not isinstance(statistics, SufficientStatistics):
+        raise TypeError(f"expected SufficientStatistics, got {type(statistics).__name__}")
+    path = Path(path)
+    if path.suffix != ".npz":
+        path = path.with_name(path.name + ".npz")
+    entries: dict[str, np.ndarray] = {
+        "format": np.array(STATISTICS_FORMAT), "format_version": np.array(STATISTICS_FORMAT_VERSION),
+    }
+    for f in dataclasses.fields(statistics):
+        value = getattr(statistics, f.name)
+        if value is None:
+            continue
+        entries[f.name] = np.asarray(value, dtype=str) if f.name == "feature_names" else np.asarray(value)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        np.savez(fh, **entries)
+    return path
+
+
+def load_statistics(path: str | Path) -> Any:
+    """Read :class:`~bayesreg.SufficientStatistics` written by :func:`save_statistics`.
+
+    Raises
+    ------
+    FileNotFoundError
+        When there is no such file.
+    ValueError
+        When the file is not a bayesreg statistics file, or is from a newer bayesreg.
+    """
+    from bayesreg.datafits import SufficientStatistics
+
+    path = Path(path)
+    if not path.is_file() and path.suffix != ".npz" and path.with_name(path.name + ".npz").is_file():
+        path = path.with_name(path.name + ".npz")
+    if not path.is_file():
+        raise FileNotFoundError(f"no bayesreg statistics file at {path}")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            data = {k: npz[k] for k in npz.files}
+    except (ValueError, OSError) as exc:
+        raise ValueError(f"{path} is not a bayesreg statistics file: {exc}") from None
+    if "format" not in data or str(data["format"]) != STATISTICS_FORMAT:
+        raise ValueError(f"{path} is not a bayesreg statistics file")
+    version = int(data["format_version"])
+    if version > STATISTICS_FORMAT_VERSION:
+        raise ValueError(
+            f"{path} has statistics format version {version}; this bayesreg reads up to "
+            f"{STATISTICS_FORMAT_VERSION}: upgrade bayesreg"
+        )
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(SufficientStatistics):
+        if f.name not in data:
+            if f.default is dataclasses.MISSING:
+                raise ValueError(f"{path} lacks the field {f.name!r}")
+            continue
+        value = data[f.name]
+        if f.name == "feature_names":
+            kwargs[f.name] = value.astype(object)
+        else:
+            kwargs[f.name] = value.item() if value.ndim == 0 else value
+    return SufficientStatistics(**kwargs)

@@ -186,7 +186,8 @@ def test_pickle_round_trip():
 
 # --------------------------------------------------------------- DataFrames
 def test_feature_names_from_dataframe():
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     X, y = make_design("n>p", seed=29)
     cols = [f"f{j}" for j in range(X.shape[1])]
     df = pd.DataFrame(X, columns=cols)

@@ -6,18 +6,18 @@ import dataclasses
 import importlib.util
 import json
 
+import arviz_base as azb
 import numpy as np
+import pandas as pd
 import pytest
 
 import bayesreg
-from bayesreg.io import MODEL_FILE, load, save
+from bayesreg.io import ARRAYS_FILE, MODEL_FILE, load, save
 from conftest import make_design, make_weights
 
 _NETCDF = all(importlib.util.find_spec(m) for m in ("h5netcdf", "h5py"))
-_ZARR = importlib.util.find_spec("zarr") is not None
 FORMATS = [
     pytest.param("netcdf", marks=pytest.mark.skipif(not _NETCDF, reason="needs h5netcdf and h5py")),
-    pytest.param("zarr", marks=pytest.mark.skipif(not _ZARR, reason="needs zarr")),
 ]
 
 
@@ -70,7 +70,6 @@ def test_map_round_trip_is_bit_exact(tmp_path, make, frame):
     X, y = make_design("corr0.9", seed=7)
     sw = make_weights(len(y))
     if frame:
-        pd = pytest.importorskip("pandas")
         X = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
     est = make().fit(X, y, sample_weight=sw)
     save(est, tmp_path / "m")
@@ -90,7 +89,6 @@ def test_unfitted_estimator_round_trip(tmp_path):
 
 def _synthetic_posterior(p: int, names: list[str]):
     """A DataTree shaped like sample_posterior's (no PyMC needed), with edge values."""
-    azb = pytest.importorskip("arviz_base")
     rng = np.random.default_rng(0)
     coef = rng.standard_normal((2, 40, p))
     coef[0, 0, 0] = -0.0
@@ -121,7 +119,7 @@ def test_posterior_round_trip_is_bit_exact(tmp_path, fmt):
     est = bayesreg.LassoMAP(0.2).fit(X, y)
     est.posterior_ = _synthetic_posterior(X.shape[1], [f"x{j}" for j in range(X.shape[1])])
     save(est, tmp_path / "m", posterior_format=fmt)
-    suffix = {"netcdf": "posterior.nc", "zarr": "posterior.zarr"}[fmt]
+    suffix = {"netcdf": "posterior.nc"}[fmt]
     assert (tmp_path / "m" / suffix).exists()
     back = load(tmp_path / "m")
     assert_same_estimator(est, back)
@@ -130,24 +128,14 @@ def test_posterior_round_trip_is_bit_exact(tmp_path, fmt):
 
 
 def _sample(est, X, y):
-    """A tiny real posterior: the estimator's method when present, else the function."""
-    kw = dict(draws=50, tune=50, chains=1, random_seed=3, progressbar=False)
-    if hasattr(est, "sample_posterior"):
-        return est.sample_posterior(X, y, **kw)
-    try:
-        from bayesreg.mcmc import sample_posterior
-    except ImportError as exc:  # pragma: no cover - the MCMC workstream is merged
-        pytest.skip(f"bayesreg.mcmc is not available: {exc}")
-    est.fit(X, y)
-    est.posterior_ = sample_posterior(X, y, est._prior(), sigma=est.sigma, **kw)
-    return est
+    """A tiny real posterior."""
+    return est.sample_posterior(X, y, draws=50, tune=50, chains=1, random_seed=3, progressbar=False)
 
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:MCMC diagnostics")  # 50 draws: a round trip, not inference
 def test_real_posterior_round_trip(tmp_path):
     """A PyMC posterior (all groups, sampler attributes) survives save/load unchanged."""
-    pd = pytest.importorskip("pandas")
     rng = np.random.default_rng(4)
     X = pd.DataFrame(rng.standard_normal((30, 3)), columns=["a", "b", "c"])
     y = X.to_numpy() @ np.array([1.0, 0.0, -2.0]) + 0.5 + rng.standard_normal(30)
@@ -176,6 +164,68 @@ def test_special_floats_and_types_round_trip(tmp_path):
     json.loads((tmp_path / "m" / MODEL_FILE).read_text())  # strict JSON: no bare NaN
 
 
+def _odd_estimator():
+    """A fitted estimator with arrays of every stored kind, names and special values."""
+    X, y = make_design("n>p", seed=2)
+    X = pd.DataFrame(X, columns=[f"f{j}" for j in range(X.shape[1])])
+    est = bayesreg.LassoMAP(0.1).fit(X, y, sample_weight=make_weights(len(y)))
+    est.extra_ = np.array([[-0.0, np.nan], [np.inf, 5e-324]])
+    est.single_ = np.array([0.1, -0.0], dtype=np.float32)
+    est.flags_ = np.array([True, False])
+    est.counts_ = np.arange(3, dtype=np.int32)
+    est.labels_ = np.array(["a", "bc"])
+    return est, X
+
+
+def test_arrays_are_stored_as_npz(tmp_path):
+    est, _ = _odd_estimator()
+    save(est, tmp_path / "m")
+    doc = json.loads((tmp_path / "m" / MODEL_FILE).read_text())
+    assert doc["format_version"] == 2 and ARRAYS_FILE in doc["files"]
+    entry = doc["fitted"]["coef_"]
+    assert entry["__type__"] == "ndarray" and "data" not in entry
+    with np.load(tmp_path / "m" / ARRAYS_FILE, allow_pickle=False) as npz:
+        assert npz[entry["key"]].tobytes() == est.coef_.tobytes()
+    assert_same_estimator(est, load(tmp_path / "m"))
+
+
+def _as_format_1(entry, arrays):
+    """A format-2 entry as format 1 wrote it: each array inline as its flat values in C
+    order, floats as ``float.hex`` of their float64 value, other values as listed."""
+    if isinstance(entry, list):
+        return [_as_format_1(v, arrays) for v in entry]
+    if not isinstance(entry, dict):
+        return entry
+    if entry.get("__type__") == "ndarray":
+        arr = arrays[entry["key"]]
+        flat = arr.ravel(order="C")
+        if arr.dtype.kind == "f":
+            data = [float(v).hex() for v in flat.astype(np.float64)]
+        else:
+            data = flat.tolist()
+        return {"__type__": "ndarray", "dtype": entry["dtype"], "shape": list(arr.shape), "data": data}
+    return {k: _as_format_1(v, arrays) for k, v in entry.items()}
+
+
+def test_reads_format_1_saves(tmp_path):
+    est, X = _odd_estimator()
+    save(est, tmp_path / "m")
+    model, npz_file = tmp_path / "m" / MODEL_FILE, tmp_path / "m" / ARRAYS_FILE
+    doc = json.loads(model.read_text())
+    with np.load(npz_file, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    old = _as_format_1(doc, arrays)
+    old["format_version"] = 1
+    old["files"] = [f for f in doc["files"] if f != ARRAYS_FILE]
+    npz_file.unlink()
+    model.write_text(json.dumps(old, indent=1, allow_nan=False))
+    # float32 0.1 and -0.0 as format 1 wrote them
+    assert old["fitted"]["single_"]["data"] == ["0x1.99999a0000000p-4", "-0x0.0p+0"]
+    back = load(tmp_path / "m")
+    assert_same_estimator(est, back)
+    assert back.predict(X).tobytes() == est.predict(X).tobytes()
+
+
 def test_resave_replaces_a_stale_posterior(tmp_path):
     X, y = make_design("n>p", seed=0)
     est = bayesreg.LassoMAP(0.2).fit(X, y)
@@ -183,7 +233,7 @@ def test_resave_replaces_a_stale_posterior(tmp_path):
     save(est, tmp_path / "m")
     del est.posterior_
     save(est, tmp_path / "m")
-    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == [MODEL_FILE]
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == [ARRAYS_FILE, MODEL_FILE]
     assert not hasattr(load(tmp_path / "m"), "posterior_")
 
 

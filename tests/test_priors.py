@@ -9,7 +9,8 @@ r"""The Gaussian, Laplace and elastic-net priors against independent references.
   must equal :math:`\lambda_1|w| + \tfrac{\lambda_2}{2}w^2`;
 * the PyMC variable's log-density against ``logpdf``.
 
-(BayesianLasso and Horseshoe are tested with the MCMC code.)
+(BayesianLasso and Horseshoe are tested with the MCMC code, apart from the Bayesian
+lasso's mass near zero at a noise scale σ ≠ 1, checked here against its own draws.)
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import pytest
 from scipy import integrate, stats
 
 from bayesreg.penalty import Penalty
-from bayesreg.priors import ElasticNet, Gaussian, Laplace, Prior, check_prior
+from bayesreg.priors import BayesianLasso, ElasticNet, Gaussian, Laplace, Prior, check_prior
 
 PRIORS = [
     pytest.param(Gaussian(0.7), id="Gaussian(0.7)"),
@@ -176,6 +177,24 @@ def test_variance_closed_forms():
     assert Laplace(3.0).variance() == pytest.approx(stats.laplace(0, 3.0).var(), rel=1e-15)
 
 
+@pytest.mark.parametrize("sigma", [0.4, 2.5])
+@pytest.mark.parametrize("lam_prior", [(1.0, 1.78), (3.0, 0.5)], ids=["r=1,d=1.78", "r=3,d=0.5"])
+def test_bayesian_lasso_mass_near_zero_given_sigma_matches_its_draws(lam_prior, sigma):
+    """P(|w| < ε | σ) under λ² ~ Gamma(r, δ) against the fraction of prior draws at that σ.
+
+    The draws (a λ each, then w | λ, σ ~ Laplace(0, σ/λ)) are an independent route to the
+    marginal; the tolerance is 5 binomial standard errors. The value at σ = 1 is hundreds
+    of standard errors away at these σ, which is what ignoring σ used to return.
+    """
+    prior = BayesianLasso(lam_prior=lam_prior)
+    eps, n = 0.3, 400_000
+    draws = prior.rvs(n, random_state=1, sigma=sigma)
+    p_mc = float(np.mean(np.abs(draws) < eps))
+    se = math.sqrt(p_mc * (1.0 - p_mc) / n)
+    assert abs(prior.mass_near_zero(eps, sigma) - p_mc) < 5 * se
+    assert abs(prior.mass_near_zero(eps, 1.0) - p_mc) > 50 * se
+
+
 @pytest.mark.parametrize("prior", PRIORS)
 @pytest.mark.parametrize("bad", [0.0, -1.0, float("nan"), float("inf")])
 def test_mass_near_zero_rejects_bad_eps(prior, bad):
@@ -283,7 +302,8 @@ def test_check_prior_names_the_problem(bad):
     "prior", [Gaussian(0.7), Laplace(0.5), ElasticNet(0.5, 1.0)], ids=lambda p: repr(p)
 )
 def test_to_pymc_log_density_matches_logpdf(prior):
-    pm = pytest.importorskip("pymc")
+    import pymc as pm
+
     values = np.array([-2.0, -0.3, 0.0, 0.4, 3.0])
     with pm.Model(coords={"feature": list("abcde")}) as model:
         rv = prior.to_pymc("w", dims="feature")

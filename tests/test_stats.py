@@ -61,6 +61,24 @@ def test_prior_mass_and_sd_match_scipy(prior, ref):
     assert stats.prior_sd(prior) == pytest.approx(ref.std(), rel=1e-12)
 
 
+def test_prior_sd_is_the_priors_own():
+    from bayesreg.priors import BayesianLasso, Horseshoe
+
+    # finite variance: the standard deviation, at the noise scale for the Bayesian lasso
+    assert stats.prior_sd(BayesianLasso(lam=0.5)) == pytest.approx(st.laplace(0, 2.0).std(), rel=1e-12)
+    assert BayesianLasso(lam=0.5).sd(sigma=3.0) == pytest.approx(st.laplace(0, 6.0).std(), rel=1e-12)
+    r, delta = 4.0, 1.5  # Var = 2 σ² E[1/λ²] with λ² ~ Gamma(r, rate=δ): E[1/λ²] = δ/(r-1)
+    assert stats.prior_sd(BayesianLasso(lam_prior=(r, delta))) == pytest.approx(
+        math.sqrt(2 * delta / (r - 1)), rel=1e-12
+    )
+    hs = Horseshoe()
+    assert stats.prior_sd(hs) == pytest.approx(math.sqrt(hs.variance()), rel=1e-12)
+    # infinite variance: the stand-in each prior states
+    assert stats.prior_sd(BayesianLasso(lam_prior=(1.0, 2.0))) == pytest.approx(2.0, rel=1e-12)
+    assert stats.prior_sd(Horseshoe(global_scale=0.3, slab_df=1.0)) == 0.3
+    assert stats.default_eps(BayesianLasso(lam_prior=(1.0, 2.0))) == pytest.approx(0.2, rel=1e-12)
+
+
 def test_matched_variance_and_default_eps():
     pri = stats.matched_variance_priors(9.0)
     assert st.norm(0, pri["Gaussian"].scale).var() == pytest.approx(9.0)
@@ -73,7 +91,6 @@ def test_matched_variance_and_default_eps():
 
 
 def test_matched_variance_horseshoe():
-    pytest.importorskip("bayesreg.priors.horseshoe")
     hs = stats.matched_variance_priors(4.0, horseshoe=True)["Horseshoe"]
     # the prior's own (Monte Carlo, fixed-seed) variance equals the target by scale equivariance
     assert hs.variance() == pytest.approx(4.0, rel=1e-9)
@@ -210,6 +227,51 @@ def test_ridge_path_bands_match_full_gaussian_posterior(small_problem):
         assert_allclose(bands.lower[k], mean[1:] - z * sd, rtol=1e-6, atol=1e-8)
         assert_allclose(bands.upper[k], mean[1:] + z * sd, rtol=1e-6, atol=1e-8)
     assert_allclose(bands.lam, [p.l2 for p in path.penalties])
+
+
+def _exact_posterior_sd(X, sample_weight, fit_intercept, lam, sigma):
+    r"""sd of w | y: the diagonal of σ²(X_cᵀ S X_c + λI)⁻¹, X_c centred at the weighted
+    column means with an intercept, X itself without; written out with numpy."""
+    s = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    Xc = X - (s @ X) / s.sum() if fit_intercept else X
+    precision = Xc.T @ (s[:, None] * Xc) + lam * np.eye(X.shape[1])
+    return sigma * np.sqrt(np.diag(np.linalg.inv(precision)))
+
+
+@pytest.mark.parametrize("shape", [(40, 5), (8, 12)], ids=["n>p", "p>n"])
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("fit_intercept", [False, True], ids=["no-intercept", "intercept"])
+def test_ridge_path_bands_are_the_exact_posterior(shape, weighted, fit_intercept):
+    # The bands of a no-intercept path used to be those of the centred design (10-20 % off).
+    n, p = shape
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(n, p)) * rng.uniform(0.5, 2.0, p) + 2.0
+    y = X @ rng.normal(size=p) + rng.normal(size=n) + 1.0
+    sw = rng.uniform(0.2, 3.0, n) if weighted else None
+    sigma, prob = 1.3, 0.9
+    path = map_path(X, y, Gaussian(1.0), sigma=sigma, n_points=6, fit_intercept=fit_intercept,
+                    sample_weight=sw)
+    bands = stats.ridge_path_bands(path, prob=prob)  # from the path's own spectrum
+    z = st.norm.ppf(0.5 + prob / 2)
+    for k, lam in enumerate(bands.lam):
+        sd = _exact_posterior_sd(X, sw, fit_intercept, lam, sigma)
+        assert_allclose((bands.upper[k] - bands.lower[k]) / (2 * z), sd, rtol=1e-9)
+        assert_allclose((bands.upper[k] + bands.lower[k]) / 2, path.coefs[k], rtol=1e-12, atol=1e-14)
+    # the data, when given, are checked and give the same bands
+    again = stats.ridge_path_bands(path, X, y, prob=prob, sample_weight=sw)
+    assert_allclose(again.lower, bands.lower, rtol=0, atol=0)
+    assert_allclose(again.upper, bands.upper, rtol=0, atol=0)
+
+
+def test_ridge_path_bands_check_the_data_they_are_given(small_problem):
+    X, y = small_problem
+    path = map_path(X, y, Gaussian(1.0), sigma=1.0, n_points=4, fit_intercept=False)
+    with pytest.raises(ValueError, match="not the data of this path"):
+        stats.ridge_path_bands(path, X + 1.0, y)
+    with pytest.raises(ValueError, match="number of features"):
+        stats.ridge_path_bands(path, X[:, :3], y)
+    with pytest.raises(ValueError, match="both X and y"):
+        stats.ridge_path_bands(path, X)
 
 
 def test_ridge_path_bands_refuse_lasso_paths(small_problem):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Lasso, Ridge
@@ -19,8 +20,6 @@ from sklearn.linear_model import Lasso, Ridge
 import bayesreg
 from bayesreg._validation import check_sample_weight, check_sigma, check_X, check_X_y
 from conftest import make_design
-
-pd = pytest.importorskip("pandas")
 
 SIGMA = 0.8
 PRIOR = bayesreg.Laplace(0.05)

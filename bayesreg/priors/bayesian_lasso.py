@@ -128,6 +128,28 @@ class BayesianLasso(Prior):
         r, delta = self.lam_prior  # type: ignore[misc]
         return math.inf if r <= 1 else 2.0 * sigma**2 * delta / (r - 1.0)
 
+    def sd(self, sigma: float = 1.0) -> float:
+        r"""Standard deviation :math:`\sqrt{\operatorname{Var} w}` (:meth:`variance`).
+
+        With a hyperprior of shape :math:`r \le 1` the variance is infinite; the stand-in
+        is then the sd :math:`\sqrt2\,\sigma/\lambda` of the Laplace at the prior mean
+        :math:`E[\lambda^2] = r/\delta`, i.e. :math:`\sigma\sqrt{2\delta/r}`.
+        """
+        v = self.variance(sigma)
+        if math.isfinite(v):
+            return math.sqrt(v)
+        r, delta = self.lam_prior  # type: ignore[misc]
+        return check_scale("sigma", sigma) * math.sqrt(2.0 * delta / r)
+
+    def scale_mixture(self):
+        """Park & Casella's hierarchy :math:`w_j\\mid\\sigma^2,\\tau_j^2\\sim\\mathcal N(0, \\sigma^2\\tau_j^2)`
+        (:class:`~bayesreg.priors.mixtures.BayesianLassoMixture`)."""
+        from bayesreg.priors.mixtures import BayesianLassoMixture
+
+        if self.lam is not None:
+            return BayesianLassoMixture(lam2=self.lam**2)
+        return BayesianLassoMixture(lam2_prior=self.lam_prior)
+
     # ----------------------------------------------------------- penalty
     def penalty(self, sigma: float) -> Penalty:
         sigma = check_scale("sigma", sigma)

@@ -41,8 +41,10 @@ class Horseshoe(Prior):
         :math:`\tau_0`. Piironen & Vehtari recommend
         :math:`\tau_0 = \frac{p_0}{p - p_0}\frac{\sigma}{\sqrt n}` for :math:`p_0` expected
         non-zero coefficients: see :meth:`from_expected_nonzero`.
-    slab_scale : float, default=2.0
-        :math:`s`, the scale of the coefficients that escape shrinkage.
+    slab_scale : float or None, default=2.0
+        :math:`s`, the scale of the coefficients that escape shrinkage. None gives the
+        plain horseshoe of Carvalho, Polson & Scott (2010): :math:`\tilde\lambda_j =
+        \lambda_j`, no slab and no :math:`c^2` (its variance is infinite).
     slab_df : float, default=4.0
         :math:`\nu`.
 
@@ -62,8 +64,14 @@ class Horseshoe(Prior):
     has_penalty = False
 
     global_scale: float = 0.1
-    slab_scale: float = 2.0
+    slab_scale: float | None = 2.0
     slab_df: float = 4.0
+
+    def _validate_scales(self) -> None:
+        object.__setattr__(self, "global_scale", check_scale("global_scale", self.global_scale))
+        if self.slab_scale is not None:
+            object.__setattr__(self, "slab_scale", check_scale("slab_scale", self.slab_scale))
+        object.__setattr__(self, "slab_df", check_scale("slab_df", self.slab_df))
 
     @classmethod
     def from_expected_nonzero(
@@ -97,14 +105,33 @@ class Horseshoe(Prior):
         return float(np.mean(np.abs(self.rvs(200_000, random_state=0)) < eps))
 
     def variance(self) -> float:
-        """Monte-Carlo estimate from 200 000 prior draws (finite: :math:`w_j^2 \\le z_j^2 c^2`)."""
+        """Monte-Carlo estimate from 200 000 prior draws (finite: :math:`w_j^2 \\le z_j^2 c^2`);
+        infinite for the plain horseshoe."""
+        if self.slab_scale is None:
+            return math.inf
         return float(np.var(self.rvs(200_000, random_state=0)))
+
+    def sd(self) -> float:
+        r"""Square root of :meth:`variance` when it is finite, else the global scale :math:`\tau_0`.
+
+        :math:`w^2 = z^2\tau^2\tilde\lambda^2` with :math:`\tau^2\tilde\lambda^2 =
+        c^2\tau^2\lambda^2/(c^2 + \tau^2\lambda^2)` between half and all of
+        :math:`\min(c^2, \tau^2\lambda^2)`, whose tail falls like
+        :math:`x^{-(\nu+1)/2}\log x` (:math:`c^2` inverse-gamma with shape :math:`\nu/2`,
+        :math:`\tau\lambda` a product of half-Cauchys): the variance is finite iff
+        :math:`\nu > 1` (``slab_df``). The plain horseshoe (no slab) has none.
+        """
+        if self.slab_scale is not None and self.slab_df > 1:
+            return math.sqrt(self.variance())
+        return self.global_scale
 
     def rvs(self, size, random_state=None):
         """Draws from the hierarchy; each draw has its own τ and c² (the marginal)."""
         rng = np.random.default_rng(random_state)
         tau = np.abs(self.global_scale * rng.standard_cauchy(size=size))
         lam = np.abs(rng.standard_cauchy(size=size))
+        if self.slab_scale is None:
+            return rng.standard_normal(size=size) * tau * lam
         nu, s = self.slab_df, self.slab_scale
         c2 = 1.0 / rng.gamma(nu / 2.0, 2.0 / (nu * s**2), size=size)
         lam_t2 = c2 * lam**2 / (c2 + tau**2 * lam**2)
@@ -120,6 +147,8 @@ class Horseshoe(Prior):
     # -------------------------------------------------------------- PyMC
     def pymc_data(self) -> dict[str, float]:
         """Hyper-parameter values that :meth:`to_pymc` reads from ``pm.Data``."""
+        if self.slab_scale is None:
+            return {"hs_global_scale": self.global_scale}
         return {
             "hs_global_scale": self.global_scale,
             "hs_slab_scale": self.slab_scale,
@@ -127,7 +156,7 @@ class Horseshoe(Prior):
         }
 
     def pymc_structure(self) -> tuple:
-        return ("Horseshoe",)
+        return ("Horseshoe",) if self.slab_scale is not None else ("Horseshoe", "plain")
 
     def to_pymc(self, name: str, *, dims: Any = None, shape: Any = None, sigma: Any = None,
                 data: dict[str, Any] | None = None):
@@ -136,11 +165,13 @@ class Horseshoe(Prior):
         import pytensor.tensor as pt
 
         v = dict(self.pymc_data()) if data is None else data
-        nu, s = v["hs_slab_df"], v["hs_slab_scale"]
         tau = pm.HalfCauchy("tau", beta=v["hs_global_scale"])
         lam = pm.HalfCauchy("lam", beta=1.0, dims=dims, shape=shape)
-        c2 = pm.InverseGamma("c2", alpha=nu / 2.0, beta=nu * s**2 / 2.0)
         z = pm.Normal(f"{name}_raw", 0.0, 1.0, dims=dims, shape=shape)
+        if self.slab_scale is None:
+            return pm.Deterministic(name, z * tau * lam, dims=dims)
+        nu, s = v["hs_slab_df"], v["hs_slab_scale"]
+        c2 = pm.InverseGamma("c2", alpha=nu / 2.0, beta=nu * s**2 / 2.0)
         lam_t = pt.sqrt(c2 * lam**2 / (c2 + tau**2 * lam**2))
         return pm.Deterministic(name, z * tau * lam_t, dims=dims)
 
@@ -148,7 +179,16 @@ class Horseshoe(Prior):
         """The non-centred standard normals ``{name}_raw``."""
         return (f"{name}_raw",)
 
+    def scale_mixture(self):
+        """Makalic & Schmidt's inverse-gamma auxiliaries, with Metropolis and slice steps for the
+        slab (:class:`~bayesreg.priors.mixtures.HorseshoeMixture`)."""
+        from bayesreg.priors.mixtures import HorseshoeMixture
+
+        return HorseshoeMixture(self.global_scale, self.slab_scale, self.slab_df)
+
     def __repr__(self) -> str:
+        if self.slab_scale is None:
+            return f"Horseshoe(global_scale={self.global_scale:.6g}, slab_scale=None)"
         return (
             f"Horseshoe(global_scale={self.global_scale:.6g}, slab_scale={self.slab_scale:.6g}, "
             f"slab_df={self.slab_df:.6g})"
