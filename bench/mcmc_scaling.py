@@ -2,7 +2,7 @@
 
 For n in {1e3, 1e5, 1e6} rows and p = 50 features, a Laplace prior and a learned σ
 (half-t), this prints, for both models, run in the same process with the same sampler
-(nutpie over PyTensor's numba backend, :func:`bayesreg.mcmc.model.compile_nutpie`) and
+(nutpie over PyTensor's numba backend, :func:`bayesreg.mcmc.backends.nutpie.compile_nutpie`) and
 the same draws:
 
 * wall time of a fit, compile included;
@@ -14,7 +14,7 @@ instead of O(p²). Where one plain fit would exceed ``--plain-budget`` seconds (
 from the measured cost of one gradient times the gradients our own fit needed), it is
 skipped and the estimate printed instead.
 
-Targets (issue 3): ESS/s ≥ 10× the plain model's at n = 1e5; the n = 1e6 fit under 60 s
+Targets: ESS/s ≥ 10× the plain model's at n = 1e5; the n = 1e6 fit under 60 s
 on 2 cores; the second fit ≤ 50% of the first.
 
 Usage:  python bench/mcmc_scaling.py [--draws 500] [--tune 500] [--chains 2] [--cold]
@@ -92,7 +92,8 @@ def main() -> None:
 
     import bayesreg
     from bayesreg.mcmc import SamplingWarning
-    from bayesreg.mcmc.model import compile_nutpie
+    from bayesreg.mcmc.backends.nutpie import compile_nutpie, model_functions
+    from bayesreg.mcmc.model import clear_cache
 
     warnings.simplefilter("ignore", SamplingWarning)
     kw = dict(draws=args.draws, tune=args.tune, chains=args.chains, progressbar=False)
@@ -104,7 +105,7 @@ def main() -> None:
     for n in tqdm([int(v) for v in args.ns], desc="n"):
         X, y = _data(n, args.p)
         y_scale = float(np.std(y))
-        bayesreg.mcmc.model.clear_cache()  # compile included in the first fit
+        clear_cache()  # compile included in the first fit
 
         t0 = time.perf_counter()
         ours = bayesreg.sample_posterior(X, y, bayesreg.Laplace(1.0), random_seed=1, **kw)
@@ -118,15 +119,16 @@ def main() -> None:
 
         # plain model: compile, time one gradient, then sample if affordable
         t0 = time.perf_counter()
-        plain = compile_nutpie(_plain_model(X, y, 1.0, y_scale))
-        logp = plain._make_logp_func()
-        x0 = np.zeros(plain.n_dim)
-        logp(x0, **plain._shared_data)  # numba compile on first call
+        plain_model = _plain_model(X, y, 1.0, y_scale)
+        fns = model_functions(plain_model)
+        plain = compile_nutpie(plain_model, fns)
+        x0 = np.zeros(fns.n_dim)
+        fns.logp_dlogp(x0, **fns.data)
         t_compile_plain = time.perf_counter() - t0
         t1 = time.perf_counter()
         reps = 20
         for _ in range(reps):
-            logp(x0, **plain._shared_data)
+            fns.logp_dlogp(x0, **fns.data)
         t_grad = (time.perf_counter() - t1) / reps
         est = t_compile_plain + n_grad * t_grad
         if est <= args.plain_budget:

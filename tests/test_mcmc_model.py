@@ -20,10 +20,10 @@ from scipy import integrate, stats
 
 import bayesreg
 from bayesreg.datafits import GaussianDatafit
-from bayesreg.mcmc.model import ModelKey, _build, coef_prior_spec, model_data, sigma_mode
-from bayesreg.mcmc.predict import predict_posterior
-from bayesreg.mcmc.sample import SamplingWarning, check_convergence
 from bayesreg.datafits.gaussian import SufficientStatistics
+from bayesreg.mcmc import SamplingWarning, check_convergence, predict_posterior
+from bayesreg.mcmc.model import build_model
+from bayesreg.mcmc.problem import PosteriorProblem, sigma_mode
 
 pm = pytest.importorskip("pymc")
 xr = pytest.importorskip("xarray")
@@ -41,12 +41,11 @@ def _data(n=30, p=4, seed=0, weights=False):
 
 
 def _ours(X, y, sw, prior, sigma, fit_intercept, sigma_scale=None):
-    lik = GaussianDatafit(X, y, sw, fit_intercept)
-    st = SufficientStatistics.from_datafit(lik)
-    structure, pdata = coef_prior_spec(prior)
-    key = ModelKey(structure, X.shape[1], fit_intercept, sigma_mode(sigma))
-    values = model_data(st, pdata, sigma, sigma_scale, fit_intercept)
-    return _build(key, prior, values), st
+    problem = PosteriorProblem.from_data(
+        X, y, prior, sigma=sigma, sigma_scale=sigma_scale, fit_intercept=fit_intercept,
+        sample_weight=sw,
+    )
+    return build_model(problem), SufficientStatistics.from_datafit(GaussianDatafit(X, y, sw, fit_intercept))
 
 
 def _plain(X, y, sw, prior, sigma, fit_intercept, st):
@@ -369,7 +368,7 @@ def test_sample_posterior_rejects_bad_input():
     with pytest.raises(ValueError, match="draws"):
         bayesreg.sample_posterior(X, y, bayesreg.Laplace(1.0), draws=0)
     with pytest.raises(ValueError, match="sampler"):
-        bayesreg.sample_posterior(X, y, bayesreg.Laplace(1.0), sampler="gibbs")
+        bayesreg.sample_posterior(X, y, bayesreg.Laplace(1.0), sampler="metropolis")
     with pytest.raises(ValueError, match="sigma_scale"):
         bayesreg.sample_posterior(X, y, bayesreg.Laplace(1.0), sigma=1.0, sigma_scale=2.0)
     with pytest.raises(TypeError, match="prior"):

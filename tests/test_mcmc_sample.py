@@ -209,3 +209,42 @@ def test_random_seed_reproduces_draws():
     assert_allclose(a, b)
     assert not np.allclose(a, other["posterior"]["coef"].values)
     assert "log_likelihood" not in runs[0].children and "log_likelihood" in other.children
+
+
+def test_every_backend_returns_the_documented_layout():
+    """Each registered backend that can run here: the same variables over the same dims,
+    ``diverging``; the NUTS backends (nutpie, PyMC) also ArviZ's sampler statistics."""
+    from bayesreg.mcmc.backends import BACKENDS, check_layout
+    from bayesreg.mcmc.problem import PosteriorProblem
+
+    X, y, sw = _problem(n=30, seed=12, weights=True)
+    # hyper-variables over () and over feature, learned sigma, no intercept (zeros added)
+    problem = PosteriorProblem.from_data(
+        X, y, bayesreg.Horseshoe(0.3), sigma=None, fit_intercept=False, sample_weight=sw,
+    )
+    arviz_stats = {"diverging", "energy", "lp", "tree_depth", "reached_max_treedepth",
+                   "n_steps", "step_size", "acceptance_rate"}
+    layouts = {}
+    for name, backend in BACKENDS.items():
+        if not backend.supports(problem):
+            continue
+        try:
+            tree = backend.sample(problem, draws=20, tune=20, chains=2, random_seed=0,
+                                  progressbar=False, cores=1)
+        except ImportError:  # numpyro / blackjax are optional
+            continue
+        check_layout(tree, problem, name)
+        post = tree["posterior"]
+        layouts[name] = [(v, post[v].dims) for v in post.data_vars]
+        assert not post["intercept"].values.any()
+        if name in ("nutpie", "pymc"):
+            assert arviz_stats <= set(tree["sample_stats"].data_vars), name
+            assert "n_compiles" in tree.attrs
+    assert {"nutpie", "pymc"} <= set(layouts)
+    assert layouts["nutpie"] == [
+        ("coef", ("chain", "draw", "feature")), ("intercept", ("chain", "draw")),
+        ("sigma", ("chain", "draw")), ("tau", ("chain", "draw")),
+        ("lam", ("chain", "draw", "feature")), ("c2", ("chain", "draw")),
+    ]
+    for name, layout in layouts.items():
+        assert layout == layouts["nutpie"], name

@@ -1,4 +1,4 @@
-r"""Posterior predictive for new rows: draws of :math:`b + x^\top w` (+ noise), mean and interval."""
+r"""Posterior predictive for new rows: draws of the mean or of new observations, summarised."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class PosteriorPrediction:
         The draws (chains stacked).
     include_noise : bool
         Whether draws are of a new observation :math:`y^*` (True) or of the mean
-        :math:`b + x^\\top w` (False).
+        :math:`g^{-1}(b + x^\\top w)` (False).
     """
 
     mean: np.ndarray
@@ -44,17 +44,22 @@ def predict_posterior(
 ) -> PosteriorPrediction:
     r"""Predict at new rows from posterior draws.
 
-    For each draw :math:`(w^{(k)}, b^{(k)}, \sigma^{(k)})`,
+    For each draw :math:`(w^{(k)}, b^{(k)}, \sigma^{(k)})`, with the likelihood's inverse
+    link :math:`g^{-1}` (the identity for the Gaussian),
 
     .. math::
 
-        \mu^{(k)}(x) = b^{(k)} + x^\top w^{(k)}, \qquad
-        y^{*(k)} = \mu^{(k)}(x) + \frac{\sigma^{(k)}}{\sqrt{s}}\,\varepsilon^{(k)},
-        \quad \varepsilon^{(k)}\sim\mathcal N(0,1),
+        \mu^{(k)}(x) = g^{-1}\big(b^{(k)} + x^\top w^{(k)}\big), \qquad
+        y^{*(k)} \sim p\big(y \mid b^{(k)} + x^\top w^{(k)}, \sigma^{(k)}\big),
 
-    and the summary is the mean and the equal-tailed ``prob`` interval of those draws:
-    of the regression mean :math:`\mu` (``include_noise=False``) or of a new
-    observation :math:`y^*` (``include_noise=True``; weight ``s`` defaults to 1).
+    for the Gaussian :math:`y^{*(k)} = \mu^{(k)}(x) + \frac{\sigma^{(k)}}{\sqrt{s}}\,
+    \varepsilon^{(k)}`, :math:`\varepsilon^{(k)}\sim\mathcal N(0,1)`. The summary is the
+    mean and the equal-tailed ``prob`` interval of those draws: of the regression mean
+    :math:`\mu` (``include_noise=False``) or of a new observation :math:`y^*`
+    (``include_noise=True``; weight ``s`` defaults to 1). The likelihood is the datafit
+    of ``idata.attrs["family"]`` (see :mod:`bayesreg.families`; Gaussian when absent),
+    through its :meth:`~bayesreg.datafits.Datafit.mean` and
+    :meth:`~bayesreg.datafits.Datafit.predictive_draws`.
 
     Parameters
     ----------
@@ -68,33 +73,39 @@ def predict_posterior(
     random_seed : int or Generator, optional
         For the noise draws.
     """
+    from bayesreg.families import likelihood_family
+
     if not 0 < prob < 1:
         raise ValueError(f"prob must be in (0, 1), got {prob!r}")
     post = idata["posterior"]
     coef = post["coef"].values
     p = coef.shape[-1]
     Xa = check_X(X, n_features=p)
-    coef = coef.reshape(-1, p)
-    intercept = post["intercept"].values.reshape(-1)
-    mu = intercept[:, None] + coef @ Xa.T
+    datafit_cls = likelihood_family(idata.attrs.get("family", "gaussian")).cls
+    sw = None
+    if sample_weight is not None:
+        sw = np.asarray(sample_weight, dtype=float)
+        if sw.shape != (Xa.shape[0],) or not np.all(sw > 0):
+            raise ValueError("sample_weight must be positive, one per row of X")
+    # mean and predictive_draws read no data, and a datafit is built from observations,
+    # which new rows lack: an instance without rows serves
+    datafit = datafit_cls.__new__(datafit_cls)
+    eta = post["intercept"].values.reshape(-1)[:, None] + coef.reshape(-1, p) @ Xa.T
     if include_noise:
-        if "sigma" in post.data_vars:
-            sigma = post["sigma"].values.reshape(-1)
-        elif "sigma" in idata.attrs:
-            sigma = np.full(mu.shape[0], float(idata.attrs["sigma"]))
-        else:
-            raise ValueError("the posterior has no sigma (neither sampled nor fixed in attrs)")
-        scale = sigma[:, None]
-        if sample_weight is not None:
-            sw = np.asarray(sample_weight, dtype=float)
-            if sw.shape != (Xa.shape[0],) or not np.all(sw > 0):
-                raise ValueError("sample_weight must be positive, one per row of X")
-            scale = scale / np.sqrt(sw)[None, :]
-        rng = np.random.default_rng(random_seed)
-        mu = mu + scale * rng.standard_normal(mu.shape)
+        sigma = None
+        if datafit.has_noise_scale:
+            if "sigma" in post.data_vars:
+                sigma = post["sigma"].values.reshape(-1)
+            elif "sigma" in idata.attrs:
+                sigma = np.full(eta.shape[0], float(idata.attrs["sigma"]))
+            else:
+                raise ValueError("the posterior has no sigma (neither sampled nor fixed in attrs)")
+        draws = datafit.predictive_draws(eta, sigma, np.random.default_rng(random_seed), sw)
+    else:
+        draws = datafit.mean(eta)
     tail = (1 - prob) / 2
-    lower, upper = np.quantile(mu, [tail, 1 - tail], axis=0)
+    lower, upper = np.quantile(draws, [tail, 1 - tail], axis=0)
     return PosteriorPrediction(
-        mean=mu.mean(axis=0), lower=lower, upper=upper, prob=float(prob), draws=mu,
+        mean=draws.mean(axis=0), lower=lower, upper=upper, prob=float(prob), draws=draws,
         include_noise=bool(include_noise),
     )

@@ -1,43 +1,30 @@
-"""``sample_posterior``: the full posterior of a shrinkage-prior regression, in PyMC."""
+"""``sample_posterior``: the full posterior of a shrinkage-prior regression.
+
+The front door only: validate, build the :class:`~bayesreg.mcmc.problem.PosteriorProblem`,
+hand it to a backend (:mod:`bayesreg.mcmc.backends`), add the data groups, diagnose.
+"""
 
 from __future__ import annotations
 
-import warnings
-from importlib.util import find_spec
 from typing import Any
 
 import numpy as np
 
-from bayesreg._validation import check_sigma, check_X_y, feature_names
-from bayesreg.mcmc.model import ModelKey, coef_prior_spec, get_model, model_data, sigma_mode
-from bayesreg.datafits import GaussianDatafit
-from bayesreg.priors import Prior, check_prior
+from bayesreg.mcmc import backends
+from bayesreg.mcmc.diagnostics import check_convergence
+from bayesreg.mcmc.problem import PosteriorProblem
+from bayesreg.priors import Prior
 
-__all__ = ["sample_posterior", "check_convergence", "SamplingWarning", "SAMPLERS"]
-
-#: sampler names understood by ``sample_posterior`` (numpyro/blackjax need those packages)
-SAMPLERS = ("nutpie", "pymc", "numpyro", "blackjax")
+__all__ = ["sample_posterior", "MAX_LOG_LIKELIHOOD_VALUES"]
 
 #: pointwise log-likelihoods with more values than this are skipped under ``log_likelihood="auto"``
 MAX_LOG_LIKELIHOOD_VALUES = 50_000_000
-
-# model variables that are a re-parametrisation, not something to report
-_INTERNAL = ("intercept_offset", "log_sigma", "coef_raw")
-
-
-class SamplingWarning(UserWarning):
-    """The sampler's output fails a convergence check (R-hat, ESS, divergences)."""
 
 
 def _check_count(name: str, value: Any, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
-
-
-def default_sampler() -> str:
-    """``"nutpie"`` when it is installed (fast sampling, data swaps without compiling), else ``"pymc"``."""
-    return "nutpie" if find_spec("nutpie") is not None else "pymc"
 
 
 def sample_posterior(
@@ -91,9 +78,11 @@ def sample_posterior(
     draws, tune, chains : int
         Kept draws, warm-up iterations and chains.
     random_seed : int or numpy Generator, optional
-    sampler : {"nutpie", "pymc", "numpyro", "blackjax"}, optional
-        NUTS implementation; default nutpie when installed, else PyMC's own. numpyro
-        and blackjax go through ``pm.sample(nuts_sampler=...)`` and need those packages.
+    sampler : str, optional
+        A backend of :data:`bayesreg.mcmc.backends.BACKENDS`: ``"nutpie"`` (the default),
+        ``"pymc"`` (PyMC's own NUTS), ``"numpyro"`` or ``"blackjax"`` (through
+        ``pm.sample(nuts_sampler=...)``, needing those packages); ``"auto"`` takes the
+        first one that supports the problem.
     progressbar : bool, default=True
     sigma_scale : float, optional
         Scale of the half-t prior on σ (``sigma=None`` only); default :math:`s_y`.
@@ -101,7 +90,8 @@ def sample_posterior(
         Add the pointwise log-likelihood group. ``"auto"`` adds it unless it would hold
         more than :data:`MAX_LOG_LIKELIHOOD_VALUES` numbers (chains × draws × n).
     **sampler_kwargs
-        Passed to ``nutpie.sample`` or ``pm.sample`` (e.g. ``target_accept``, ``cores``).
+        Passed to the backend: ``nutpie.sample`` or ``pm.sample`` (e.g. ``target_accept``,
+        ``cores``).
 
     Returns
     -------
@@ -109,13 +99,15 @@ def sample_posterior(
         Groups ``posterior`` (``coef`` over (chain, draw, feature), ``intercept``,
         ``sigma`` when learned, and prior hyper-parameters such as ``lam`` or ``tau``),
         ``sample_stats``, ``observed_data`` (``y``) and ``log_likelihood`` (``y``, over
-        (chain, draw, obs)). ``attrs`` record the prior, σ treatment and sampler.
+        (chain, draw, obs)). ``attrs`` record the prior, the likelihood ``family``, the σ treatment
+        (``sigma_mode``, and ``sigma`` when fixed) and the sampler.
 
     Warns
     -----
     SamplingWarning
-        Once, naming the variables, when any R-hat > 1.01, any bulk ESS < 400, or there
-        are divergent transitions (see :func:`check_convergence`).
+        Once, naming the variables, when any R-hat > 1.01, any bulk ESS < 400, or the
+        sampler's statistics flag divergences, tree-depth saturation or a low E-BFMI
+        (see :func:`~bayesreg.mcmc.check_convergence`).
 
     Examples
     --------
@@ -125,92 +117,45 @@ def sample_posterior(
     >>> post = bayesreg.sample_posterior(X, y, bayesreg.Laplace(10.0), progressbar=False)  # doctest: +SKIP
     >>> post.posterior["coef"].mean(("chain", "draw"))  # doctest: +SKIP
     """
-    prior = check_prior(prior)
-    mode = sigma_mode(sigma)
-    if mode == "fixed":
-        sigma = check_sigma(sigma)
-    if sigma_scale is not None:
-        if mode != "half-t":
-            raise ValueError("sigma_scale is the scale of the half-t prior on sigma: use it with sigma=None")
-        sigma_scale = check_sigma(sigma_scale)
-    Xa, ya, sw = check_X_y(X, y, sample_weight)
     draws = _check_count("draws", draws, 1)
     tune = _check_count("tune", tune, 0)
     chains = _check_count("chains", chains, 1)
-    sampler = default_sampler() if sampler is None else str(sampler).lower()
-    if sampler not in SAMPLERS:
-        raise ValueError(f"sampler must be one of {SAMPLERS}, got {sampler!r}")
     if log_likelihood not in (True, False, "auto"):
         raise ValueError(f"log_likelihood must be True, False or 'auto', got {log_likelihood!r}")
-    names = feature_names(X)
-    if names is None:
-        names = np.asarray([f"x{j}" for j in range(Xa.shape[1])], dtype=object)
-
-    datafit = GaussianDatafit(Xa, ya, sw, bool(fit_intercept))
-    stats = datafit.statistics
-    structure, prior_data = coef_prior_spec(prior)
-    key = ModelKey(structure, Xa.shape[1], bool(fit_intercept), mode)
-    values = model_data(stats, prior_data, sigma, sigma_scale, bool(fit_intercept))
-    cached = get_model(key, prior, values)
-
-    seed = random_seed
-    if isinstance(seed, np.random.Generator):
-        seed = int(seed.integers(2**32))
-    with cached.lock:
-        if sampler == "nutpie":
-            import nutpie
-
-            compiled = cached.nutpie_with_data(values)
-            idata = nutpie.sample(
-                compiled, draws=draws, tune=tune, chains=chains, seed=seed,
-                save_warmup=False, progress_bar=progressbar, **sampler_kwargs,
-            )
-        else:
-            import pymc as pm
-
-            cached.set_data(values)
-            kw = dict(sampler_kwargs)
-            with cached.model:
-                idata = pm.sample(
-                    draws=draws, tune=tune, chains=chains, random_seed=seed,
-                    nuts_sampler=sampler, progressbar=progressbar,
-                    compute_convergence_checks=False, **kw,
-                )
-
-    out = _tidy(idata, names, fit_intercept=bool(fit_intercept))
-    _add_data_groups(out, datafit, log_likelihood, sigma if mode == "fixed" else None)
-    out.attrs.update(
-        prior=repr(prior), sigma_mode=mode, sampler=sampler, fit_intercept=int(bool(fit_intercept)),
-        n_compiles=cached.n_compiles,
+    if isinstance(random_seed, np.random.Generator):
+        random_seed = int(random_seed.integers(2**32))
+    problem = PosteriorProblem.from_data(
+        X, y, prior, sigma=sigma, sigma_scale=sigma_scale, fit_intercept=fit_intercept,
+        sample_weight=sample_weight,
     )
-    if mode == "fixed":
-        out.attrs["sigma"] = float(sigma)  # type: ignore[arg-type]
+    if log_likelihood is True and problem.datafit.y is None:
+        raise ValueError("log_likelihood=True needs the observations; the data were summarised")
+    name, backend = backends.choose(sampler, problem)
+
+    out = backend.sample(
+        problem, draws=draws, tune=tune, chains=chains, random_seed=random_seed,
+        progressbar=bool(progressbar), **sampler_kwargs,
+    )
+    backends.check_layout(out, problem, name)
+    _add_data_groups(out, problem, log_likelihood)
+    out.attrs.update(
+        prior=repr(problem.prior), family=problem.family, sigma_mode=problem.sigma_mode,
+        sampler=name, fit_intercept=int(problem.fit_intercept),
+    )
+    if problem.sigma is not None:
+        out.attrs["sigma"] = problem.sigma
     check_convergence(out)
     return out
 
 
-def _tidy(idata: Any, names: np.ndarray, *, fit_intercept: bool):
-    """Keep posterior + sample_stats, drop re-parametrisations, set feature names."""
+def _add_data_groups(out, problem: PosteriorProblem, log_likelihood: bool | str) -> None:
+    """``observed_data`` (y), ``constant_data`` (weights) and, if wanted, ``log_likelihood``."""
     import xarray as xr
 
-    post = idata["posterior"].to_dataset()
-    post = post.drop_vars([v for v in post.data_vars if v in _INTERNAL or str(v).endswith("__")])
-    extra_dims = [d for d in post.dims if d not in ("chain", "draw", "feature")]
-    if extra_dims:  # pragma: no cover - samplers that ignore dims
-        raise RuntimeError(f"unexpected posterior dimensions {extra_dims}")
-    post = post.assign_coords(feature=list(names))
-    if not fit_intercept:
-        post["intercept"] = xr.zeros_like(post["coef"].isel(feature=0, drop=True))
-    stats = idata["sample_stats"].to_dataset()
-    keep = [v for v in stats.data_vars if stats[v].dtype != object]
-    return xr.DataTree.from_dict({"posterior": post, "sample_stats": stats[keep]})
-
-
-def _add_data_groups(out, datafit, log_likelihood, fixed_sigma) -> None:
-    import xarray as xr
-
+    datafit = problem.datafit
     y, sw = datafit.y, datafit.sample_weight
-
+    if y is None:  # a datafit summarised without its rows (sufficient statistics)
+        return
     n = y.shape[0]
     obs = {"obs": np.arange(n)}
     out["observed_data"] = xr.DataTree(xr.Dataset({"y": ("obs", y)}, coords=obs))
@@ -223,10 +168,12 @@ def _add_data_groups(out, datafit, log_likelihood, fixed_sigma) -> None:
         return
     coef = post["coef"].values.reshape(n_chain * n_draw, -1)
     intercept = post["intercept"].values.reshape(-1)
-    if fixed_sigma is None:
+    if problem.sigma_mode == "none":
+        sigma = None
+    elif problem.sigma is None:
         sigma = post["sigma"].values.reshape(-1)
     else:
-        sigma = np.full(n_chain * n_draw, fixed_sigma)
+        sigma = np.full(n_chain * n_draw, problem.sigma)
     ll = datafit.pointwise_log_likelihood(coef, intercept, sigma).reshape(n_chain, n_draw, n)
     out["log_likelihood"] = xr.DataTree(
         xr.Dataset(
@@ -234,86 +181,3 @@ def _add_data_groups(out, datafit, log_likelihood, fixed_sigma) -> None:
             coords={"chain": post["chain"].values, "draw": post["draw"].values, **obs},
         )
     )
-
-
-def check_convergence(
-    idata: Any, *, rhat_max: float = 1.01, ess_min: float = 400, warn: bool = True
-) -> list[str]:
-    """Check R-hat, bulk ESS and divergences; warn once, naming the offending variables.
-
-    Parameters
-    ----------
-    idata : DataTree
-        With a ``posterior`` group (and ``sample_stats`` with ``diverging``).
-    rhat_max, ess_min : float
-        Thresholds: a problem is R-hat > ``rhat_max`` or bulk ESS < ``ess_min``
-        (rank-normalised split R-hat and bulk ESS of Vehtari et al. 2021, from
-        arviz-stats).
-    warn : bool, default=True
-        Emit one :class:`SamplingWarning` listing all problems.
-
-    Returns
-    -------
-    list of str
-        One line per kind of problem (empty when the run looks fine).
-    """
-    import arviz_stats as azs
-
-    post = idata["posterior"].to_dataset()
-    # a variable that is constant across draws (intercept 0) has undefined R-hat / ESS
-    varying = [v for v in post.data_vars if float(post[v].std()) > 0]
-    problems: list[str] = []
-    if varying:
-        sub = _as_tree(post[varying])
-        rhat = azs.rhat(sub)
-        ess = azs.ess(sub, method="bulk")
-        rhat = getattr(rhat, "dataset", rhat)
-        ess = getattr(ess, "dataset", ess)
-        bad_r = _offenders(rhat, lambda a: ~(a <= rhat_max))
-        bad_e = _offenders(ess, lambda a: ~(a >= ess_min))
-        if bad_r:
-            problems.append(f"R-hat > {rhat_max:g} for {', '.join(bad_r)}")
-        if bad_e:
-            problems.append(f"bulk ESS < {ess_min:g} for {', '.join(bad_e)}")
-    if "sample_stats" in idata.children and "diverging" in idata["sample_stats"].data_vars:
-        n_div = int(idata["sample_stats"]["diverging"].values.sum())
-        if n_div:
-            total = idata["sample_stats"]["diverging"].size
-            problems.append(f"{n_div} divergent transitions out of {total} draws")
-    if problems and warn:
-        warnings.warn(
-            "MCMC diagnostics flag problems: " + "; ".join(problems)
-            + ". Run longer (draws/tune), raise target_accept, or reparametrise before trusting "
-            "the posterior.",
-            SamplingWarning,
-            stacklevel=3,
-        )
-    return problems
-
-
-def _as_tree(ds):
-    import xarray as xr
-
-    return xr.DataTree.from_dict({"posterior": ds})
-
-
-def _offenders(ds, is_bad, limit: int = 8) -> list[str]:
-    """Names like ``coef[age]`` for every flagged element (at most ``limit`` per variable)."""
-    found: list[str] = []
-    for name, da in ds.data_vars.items():
-        vals = np.asarray(da.values, dtype=float)
-        bad = is_bad(vals)
-        if not np.any(bad):
-            continue
-        if da.ndim == 0:
-            found.append(str(name))
-            continue
-        idx = np.argwhere(np.atleast_1d(bad))
-        labels = []
-        for row in idx[:limit]:
-            parts = [str(da[d].values[i]) if d in da.coords else str(i) for d, i in zip(da.dims, row)]
-            labels.append(f"{name}[{','.join(parts)}]")
-        if len(idx) > limit:
-            labels.append(f"... ({len(idx)} elements of {name})")
-        found.extend(labels)
-    return found
