@@ -30,6 +30,9 @@ _LAZY = {
     "RidgeMAP": "bayesreg.estimators",
     "LassoMAP": "bayesreg.estimators",
     "ElasticNetMAP": "bayesreg.estimators",
+    # issue 12 (logistic and Poisson regression): bayesreg/glm_estimators
+    "LogisticMAP": "bayesreg.glm_estimators",
+    "PoissonMAP": "bayesreg.glm_estimators",
     # issue 16 (beyond one machine's memory): the Gaussian family's summary of the rows
     "SufficientStatistics": "bayesreg.datafits",
     "BayesianLasso": "bayesreg.priors",
@@ -37,8 +40,16 @@ _LAZY = {
     "SpikeAndSlab": "bayesreg.priors",
     "sample_posterior": "bayesreg.mcmc",
     "predict_posterior": "bayesreg.mcmc",
+    # issue 14 (choosing the prior scale): defined in bayesreg/tuning
+    "RidgeMAPCV": "bayesreg.tuning",
+    "LassoMAPCV": "bayesreg.tuning",
+    "ElasticNetMAPCV": "bayesreg.tuning",
+    "empirical_bayes": "bayesreg.tuning",
+    "EmpiricalBayesResult": "bayesreg.tuning",
+    "scale_choices": "bayesreg.tuning",
+    "ScaleChoices": "bayesreg.tuning",
 }
-_SUBMODULES = {"convert", "priors", "penalty", "map", "likelihood", "estimators", "mcmc", "plots", "io", "cli", "sklearn_check", "families", "data", "stats", "demo"}
+_SUBMODULES = {"convert", "priors", "penalty", "map", "likelihood", "estimators", "mcmc", "plots", "io", "cli", "sklearn_check", "families", "data", "stats", "demo", "tuning", "settings", "datafits", "glm_estimators", "dask"}
 
 __all__ = sorted(_LAZY) + sorted(_SUBMODULES)
 

@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from bayesreg._validation import check_numeric_columns, check_sample_weight
+from bayesreg._validation import check_bool, check_numeric_columns, check_sample_weight
 from bayesreg.map.estimate import map_estimate
 from bayesreg.priors import ElasticNet, Gaussian, Laplace, Prior, check_prior
 
@@ -33,6 +33,7 @@ class _MAPBase(RegressorMixin, BaseEstimator):
         ``n_features_in_`` (and ``feature_names_in_`` for a DataFrame).
         """
         prior = check_prior(self._prior())
+        check_bool("fit_intercept", self.fit_intercept)
         X, y, sw = self._check_fit_data(X, y, sample_weight)
         res = map_estimate(
             X, y, prior, sigma=self.sigma, fit_intercept=self.fit_intercept, sample_weight=sw,
@@ -94,20 +95,34 @@ class _MAPBase(RegressorMixin, BaseEstimator):
 
         Sets everything :meth:`fit` sets plus ``posterior_``, the DataTree of draws
         (``coef`` over (chain, draw, feature), ``intercept``, ``sigma`` when learned).
-        The noise is the estimator's ``sigma`` unless ``kwargs`` passes ``sigma=None``
-        (learn it) or ``sigma="jeffreys"``. For a prior without a fixed penalty (a
-        Bayesian lasso with a hyperprior, the horseshoe) there is no MAP: ``coef_`` and
-        ``intercept_`` are then the posterior means. Returns ``self``.
+
+        The noise scale σ of the posterior is **learned** unless you fix it: the default
+        is :func:`bayesreg.sample_posterior`'s ``sigma=None`` (a half-t prior on σ), and
+        ``sigma="jeffreys"`` learns it under :math:`p(\sigma^2)\propto1/\sigma^2`; pass
+        ``sigma=<number>`` (for instance ``sigma=est.sigma``) to fix it. The estimator's
+        own ``sigma`` only turns its prior scales into the MAP's penalty: a noise scale
+        nobody chose would make every interval as narrow as that σ says. What was used is
+        in ``posterior_.attrs["sigma_mode"]`` (and ``attrs["sigma"]`` when fixed).
+
+        For a prior without a fixed penalty (a Bayesian lasso with a hyperprior, the
+        horseshoe) there is no MAP: ``coef_`` and ``intercept_`` are then the posterior
+        means. Returns ``self``.
         """
         from bayesreg.mcmc import sample_posterior
 
         prior = check_prior(self._prior())
-        kwargs.setdefault("sigma", self.sigma)
         kwargs.setdefault("fit_intercept", self.fit_intercept)
+        from bayesreg.dask import is_dask_collection
+
+        if is_dask_collection(X, y, sample_weight):  # one pass serves the MAP and the sampler
+            from bayesreg.datafits import SufficientStatistics
+
+            X = SufficientStatistics.from_dask(X, y, sample_weight, bool(kwargs["fit_intercept"]))
+            y = sample_weight = None
         if prior.has_penalty:
             self.fit(X, y, sample_weight=sample_weight)
         else:
-            validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+            self._check_fit_data(X, y, sample_weight)
         self.posterior_ = sample_posterior(X, y, prior, sample_weight=sample_weight, **kwargs)
         if not prior.has_penalty:
             post = self.posterior_["posterior"]

@@ -20,6 +20,14 @@ cannot run arbitrary code.
 parameters, identical arrays, an identical posterior DataTree, identical predictions. It
 also reads format version 1, which wrote the arrays into ``model.json`` as lists of
 hexadecimal floats (:meth:`float.hex`).
+
+**Nothing is lost on failure.** ``save`` writes the new files into a fresh hidden
+directory beside ``path`` and only then renames it into place (the previous save, if
+any, is renamed aside first and removed last; files there that bayesreg did not write
+are carried over). An error or an interruption at any point before the final rename
+leaves the previous save as it was. ``load`` checks what it reads, so a hand-edited or
+damaged file gives a ValueError that names the file and the field (``fitted.coef_``,
+``params.prior.scale``), not a bare KeyError or a model with a wrong value.
 """
 
 from __future__ import annotations
@@ -28,7 +36,9 @@ import dataclasses
 import importlib
 import importlib.util
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +59,12 @@ def _qualname(obj: type) -> str:
     return f"{obj.__module__}.{obj.__qualname__}"
 
 
-def _resolve(name: str) -> type:
-    """A class from ``bayesreg`` by dotted name; anything else is refused."""
+def _resolve(name: str, verb: str = "load") -> type:
+    """A class from ``bayesreg`` by dotted name; anything else is refused (``verb``: what
+    the refusal is of, "load" or "save")."""
     module, _, qual = str(name).rpartition(".")
     if not (module == "bayesreg" or module.startswith("bayesreg.")):
-        raise ValueError(f"refusing to load class {name!r}: only bayesreg classes are allowed")
+        raise ValueError(f"refusing to {verb} class {name!r}: only bayesreg classes are allowed")
     try:
         obj: Any = importlib.import_module(module)
         for part in qual.split("."):
@@ -112,7 +123,7 @@ class _Encoder:
             }
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             cls = type(value)
-            _resolve(_qualname(cls))  # only bayesreg dataclasses (priors, penalties, results)
+            _resolve(_qualname(cls), "save")  # only bayesreg dataclasses (priors, penalties, results)
             fields = {
                 f.name: self(getattr(value, f.name), f"{where}.{f.name}")
                 for f in dataclasses.fields(value)
@@ -151,48 +162,88 @@ class _Encoder:
             self.files.append(ARRAYS_FILE)
 
 
+class _FieldError(ValueError):
+    """A bad entry of the model file; ``where`` is its field path (``fitted.coef_``)."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"field {where!r}: {message}")
+        self.where = where
+
+
 class _Decoder:
-    """Turns ``model.json`` entries back into values, reading ``arrays.npz`` on demand."""
+    """Turns ``model.json`` entries back into values, reading ``arrays.npz`` on demand.
+
+    Every entry is checked as it is read; a bad one raises :class:`_FieldError` naming
+    its field path.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.arrays: dict[str, np.ndarray] | None = None
 
-    def __call__(self, value: Any) -> Any:
+    def __call__(self, value: Any, where: str) -> Any:
+        try:
+            return self._decode(value, where)
+        except _FieldError:
+            raise
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as exc:
+            what = f"missing entry {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
+            raise _FieldError(where, what or type(exc).__name__) from None
+
+    def _decode(self, value: Any, where: str) -> Any:
         if isinstance(value, list):
-            return [self(v) for v in value]
+            return [self(v, f"{where}[{i}]") for i, v in enumerate(value)]
         if not isinstance(value, dict):
             return value
         kind = value.get(_TYPE)
         if kind == "float":
             return float.fromhex(value["hex"])
         if kind == "scalar":
-            return np.dtype(value["dtype"]).type(self(value["value"]))
+            return np.dtype(value["dtype"]).type(self(value["value"], where))
         if kind == "tuple":
-            return tuple(self(v) for v in value["items"])
+            return tuple(self(v, f"{where}[{i}]") for i, v in enumerate(value["items"]))
         if kind == "dict":
-            return {k: self(v) for k, v in value["items"].items()}
+            items = value["items"]
+            if not isinstance(items, dict):
+                raise TypeError(f"expected a mapping, got {type(items).__name__}")
+            return {k: self(v, f"{where}.{k}" if k.isidentifier() else f"{where}[{k!r}]")
+                    for k, v in items.items()}
         if kind == "ndarray":
             return self._array(value) if "key" in value else _hex_list_array(value)
         if kind == "dataclass":
             cls = _resolve(value["class"])
-            return cls(**{k: self(v) for k, v in value["fields"].items()})
+            fields = value["fields"]
+            if not isinstance(fields, dict):
+                raise TypeError(f"expected a mapping of fields, got {type(fields).__name__}")
+            return cls(**{k: self(v, f"{where}.{k}") for k, v in fields.items()})
         if kind == "datatree":
             return _open_datatree(self.directory / value["file"], value["format"])
-        raise ValueError(f"unknown entry of type {kind!r} in the model file")
+        raise ValueError(f"unknown entry of type {kind!r}")
 
     def _array(self, value: dict[str, Any]) -> np.ndarray:
         if self.arrays is None:
             path = self.directory / ARRAYS_FILE
             if not path.is_file():
                 raise FileNotFoundError(f"the model refers to {path}, which is missing")
-            with np.load(path, allow_pickle=False) as npz:
-                self.arrays = {k: npz[k] for k in npz.files}
-        arr = self.arrays[value["key"]]
+            try:
+                with np.load(path, allow_pickle=False) as npz:
+                    self.arrays = {k: npz[k] for k in npz.files}
+            except (OSError, ValueError) as exc:
+                raise ValueError(f"{path} is not a readable NPZ archive ({exc})") from None
+        key = value["key"]
+        if key not in self.arrays:
+            raise ValueError(f"array {key!r} is missing from {ARRAYS_FILE}")
+        arr = self.arrays[key]
         if value["dtype"] == "object":
+            if arr.dtype.kind != "U":
+                raise ValueError(f"expected strings in {ARRAYS_FILE}[{key!r}], got dtype {arr.dtype}")
             out = np.empty(arr.shape, dtype=object)
             out[...] = arr.tolist() if arr.ndim else arr.item()
             return out
+        if np.dtype(value["dtype"]) != arr.dtype:
+            raise ValueError(
+                f"the model says dtype {value['dtype']!r} but {ARRAYS_FILE}[{key!r}] holds {arr.dtype.str!r}"
+            )
         return arr
 
 
@@ -248,8 +299,9 @@ def save(estimator: Any, path: str | Path, *, posterior_format: str = "auto") ->
         :class:`~bayesreg.LassoMAP`, :class:`~bayesreg.ElasticNetMAP` (any class of the
         ``bayesreg`` package with ``get_params``).
     path : str or Path
-        A directory, created if needed. Files a previous :func:`save` wrote there are
-        replaced; a non-empty directory that holds no ``model.json`` is refused.
+        A directory, created if needed. A previous :func:`save` there is replaced
+        atomically (module docstring: on any failure it stays intact); a non-empty
+        directory that holds no ``model.json`` is refused.
     posterior_format : {"auto", "netcdf"}
         How to store DataTree attributes. netCDF-4 (``.nc``, needs h5netcdf and h5py:
         the ``io`` extra) is the one format; ``"auto"`` means it.
@@ -269,7 +321,7 @@ def save(estimator: Any, path: str | Path, *, posterior_format: str = "auto") ->
     cls = type(estimator)
     if not hasattr(estimator, "get_params"):
         raise TypeError(f"save expects a bayesreg estimator, got {cls.__name__}")
-    _resolve(_qualname(cls))
+    _resolve(_qualname(cls), "save")
     directory = Path(path)
     if directory.exists() and not directory.is_dir():
         raise FileExistsError(f"{directory} exists and is not a directory")
@@ -277,44 +329,74 @@ def save(estimator: Any, path: str | Path, *, posterior_format: str = "auto") ->
         raise FileExistsError(
             f"{directory} is a non-empty directory without {MODEL_FILE}; choose a new one"
         )
-    directory.mkdir(parents=True, exist_ok=True)
     fitted = _fitted_attributes(estimator)
     if any(_is_datatree(v) for v in fitted.values()):
         _check_posterior_format(posterior_format)
-    encoder = _Encoder(directory)
-    _remove_previous(directory)
     from bayesreg import __version__
 
-    doc = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "bayesreg_version": __version__,
-        "class": _qualname(cls),
-        "params": encoder(estimator.get_params(deep=False), "params"),
-        "fitted": {k: encoder(v, k) for k, v in fitted.items()},
-    }
-    encoder.write_arrays()
-    doc["files"] = encoder.files
-    (directory / MODEL_FILE).write_text(
-        json.dumps(doc, indent=1, allow_nan=False), encoding="utf-8"
-    )
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.saving-", dir=directory.parent))
+    try:
+        encoder = _Encoder(staging)
+        doc = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "bayesreg_version": __version__,
+            "class": _qualname(cls),
+            "params": encoder(estimator.get_params(deep=False), "params"),
+            "fitted": {k: encoder(v, k) for k, v in fitted.items()},
+        }
+        encoder.write_arrays()
+        doc["files"] = encoder.files
+        with open(staging / MODEL_FILE, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(doc, indent=1, allow_nan=False))
+            fh.flush()
+            os.fsync(fh.fileno())
+        _replace_directory(staging, directory, set(doc["files"]) | {MODEL_FILE})
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return directory
 
 
-def _remove_previous(directory: Path) -> None:
-    model = directory / MODEL_FILE
-    if not model.exists():
-        return
+def _previous_files(directory: Path) -> set[str]:
+    """The files a previous :func:`save` wrote into ``directory`` (as its model.json lists)."""
     try:
-        old = json.loads(model.read_text(encoding="utf-8")).get("files", [])
-    except (OSError, ValueError):
-        old = []
-    for name in old:
-        target = directory / Path(name).name
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
+        old = json.loads((directory / MODEL_FILE).read_text(encoding="utf-8")).get("files", [])
+        return {Path(str(name)).name for name in old}
+    except (OSError, ValueError, AttributeError):
+        return set()
+
+
+def _replace_directory(staging: Path, directory: Path, new_files: set[str]) -> None:
+    """Rename the fully written ``staging`` directory to ``directory``.
+
+    A previous save there is renamed aside first and removed only after the new one is in
+    place (on a failure in between it is renamed back); entries bayesreg did not write are
+    moved into the new directory. ``staging`` is left for the caller to remove on failure.
+    """
+    if not directory.exists():
+        os.replace(staging, directory)
+        return
+    ours = _previous_files(directory) | {MODEL_FILE}
+    foreign = [e for e in os.listdir(directory) if e not in ours and e not in new_files]
+    moved: list[str] = []
+    aside = directory.parent / f".{directory.name}.previous-{staging.name.rsplit('-', 1)[-1]}"
+    try:
+        for name in foreign:
+            os.replace(directory / name, staging / name)
+            moved.append(name)
+        os.replace(directory, aside)
+        try:
+            os.replace(staging, directory)
+        except BaseException:
+            os.replace(aside, directory)
+            raise
+    except BaseException:
+        for name in moved:
+            os.replace(staging / name, directory / name)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
 
 
 def load(path: str | Path) -> Any:
@@ -328,7 +410,9 @@ def load(path: str | Path) -> Any:
     FileNotFoundError
         When ``path`` has no ``model.json``.
     ValueError
-        When the file is not a bayesreg model, or names a class outside bayesreg.
+        When the file is not a bayesreg model, names a class outside bayesreg, or holds an
+        entry that is missing, malformed or inconsistent with the others (hand-edited or
+        damaged files); the message names the file and the field.
     """
     directory = Path(path)
     model = directory / MODEL_FILE
@@ -340,17 +424,83 @@ def load(path: str | Path) -> Any:
         raise ValueError(f"{model} is not valid JSON: {exc}") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ValueError(f"{model} is not a bayesreg model file")
-    if doc.get("format_version", 0) > FORMAT_VERSION:
+    version = doc.get("format_version", 0)
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValueError(f"{model}: field 'format_version' must be an integer, got {version!r}")
+    if version > FORMAT_VERSION:
         raise ValueError(
-            f"{model} has format version {doc['format_version']}; this bayesreg reads "
+            f"{model} has format version {version}; this bayesreg reads "
             f"up to {FORMAT_VERSION}: upgrade bayesreg"
         )
-    cls = _resolve(doc["class"])
+    for key, kind in (("class", str), ("params", dict), ("fitted", dict)):
+        if key not in doc:
+            raise ValueError(f"{model}: field {key!r} is missing")
+        if not isinstance(doc[key], kind):
+            raise ValueError(f"{model}: field {key!r} must be a {kind.__name__}, got {type(doc[key]).__name__}")
     decode = _Decoder(directory)
-    estimator = cls(**decode(doc["params"]))
-    for name, value in doc["fitted"].items():
-        setattr(estimator, name, decode(value))
+    try:
+        try:
+            cls = _resolve(doc["class"])
+        except ValueError as exc:
+            raise _FieldError("class", str(exc)) from None
+        params = decode(doc["params"], "params")
+        if not isinstance(params, dict):
+            raise _FieldError("params", f"expected a mapping, got {type(params).__name__}")
+        try:
+            estimator = cls(**params)
+        except TypeError as exc:
+            raise _FieldError("params", " ".join(str(exc).split())) from None
+        for name, value in doc["fitted"].items():
+            setattr(estimator, name, decode(value, f"fitted.{name}"))
+        _check_loaded(estimator)
+    except _FieldError as exc:
+        raise ValueError(f"{model}: {exc}") from None
     return estimator
+
+
+def _check_loaded(est: Any) -> None:
+    """Raise :class:`_FieldError` where the parameters or fitted attributes of a loaded
+    estimator contradict each other or the estimator's own checks."""
+    from bayesreg._validation import check_bool, check_sigma
+    from bayesreg.priors import check_prior
+
+    checks: list[tuple[str, Any]] = []
+    if hasattr(est, "_prior"):
+        checks.append(("params", lambda: check_prior(est._prior())))
+    if getattr(est, "sigma", None) is not None:
+        checks.append(("params.sigma", lambda: check_sigma(est.sigma)))
+    if hasattr(est, "fit_intercept"):
+        checks.append(("params.fit_intercept", lambda: check_bool("fit_intercept", est.fit_intercept)))
+    for where, check in checks:
+        try:
+            check()
+        except (TypeError, ValueError) as exc:
+            raise _FieldError(where, " ".join(str(exc).split())) from None
+    fitted = vars(est)
+    if "coef_" in fitted:
+        coef = fitted["coef_"]
+        if not (isinstance(coef, np.ndarray) and coef.dtype.kind == "f" and coef.ndim == 1):
+            raise _FieldError("fitted.coef_", f"expected a 1-D float array, got {coef!r:.80}")
+        if not np.isfinite(coef).all():
+            raise _FieldError("fitted.coef_", "contains NaN or infinite values")
+        n = fitted.get("n_features_in_", coef.size)
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n != coef.size:
+            raise _FieldError("fitted.n_features_in_", f"{n!r} does not match coef_ ({coef.size} entries)")
+        names = fitted.get("feature_names_in_")
+        if names is not None and np.shape(names) != (coef.size,):
+            raise _FieldError(
+                "fitted.feature_names_in_", f"has shape {np.shape(names)}, but coef_ has {coef.size} entries"
+            )
+        res = fitted.get("result_")
+        if res is not None and hasattr(res, "coef") and not np.array_equal(res.coef, coef):
+            raise _FieldError("fitted.result_.coef", "differs from fitted.coef_")
+    if "intercept_" in fitted:
+        b = fitted["intercept_"]
+        if isinstance(b, bool) or not isinstance(b, (int, float, np.floating)) or not np.isfinite(b):
+            raise _FieldError("fitted.intercept_", f"expected a finite number, got {b!r}")
+        res = fitted.get("result_")
+        if res is not None and hasattr(res, "intercept") and res.intercept != b:
+            raise _FieldError("fitted.result_.intercept", "differs from fitted.intercept_")
 
 
 # ------------------------------------------------------------ sufficient statistics

@@ -22,11 +22,17 @@ The intercept :math:`b` is flat-prior (unpenalised). For any :math:`w` its optim
 which is exactly scikit-learn's weighted centring. The MAP solvers work with
 :math:`Q = A^\top A` and :math:`q = A^\top b_c` only, and the sampler with the
 :class:`SufficientStatistics` below: at large ``n`` they *are* this datafit.
+
+Those statistics are sums over rows, so they can be computed in chunks and combined
+(:meth:`SufficientStatistics.combine`, one pass over a Dask collection in
+:mod:`bayesreg.dask`), saved (:func:`bayesreg.io.save_statistics`) and fitted from
+without the rows: :meth:`GaussianDatafit.from_statistics` is the datafit of a summary,
+:meth:`GaussianDatafit.from_data` the datafit of any supported input.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
@@ -34,7 +40,7 @@ import numpy as np
 
 from bayesreg.datafits._base import Datafit
 
-__all__ = ["GaussianDatafit", "SufficientStatistics", "statistics_cache"]
+__all__ = ["GaussianDatafit", "SummarisedGaussianDatafit", "SufficientStatistics", "statistics_cache"]
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -119,22 +125,20 @@ class GaussianDatafit(Datafit):
 
     @cached_property
     def _whitened(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # one n x p array, written once and scaled in place (each extra full-size
+        # temporary costs several passes over X: its page faults and its writes)
         x_mean = self._offsets[0]
-        A = np.subtract(self.X, x_mean, order="K") if self.fit_intercept else self.X
+        A = np.subtract(self.X, x_mean, order="K") if self.fit_intercept else None
         bc = self.y - self.y_offset if self.fit_intercept else self.y
         if self.sample_weight is not None:
             root = np.sqrt(self.sample_weight)
-            A = np.multiply(A, root[:, None], order="K")
+            A = np.multiply(self.X if A is None else A, root[:, None], out=A, order="K")
             bc = bc * root
         d = np.ones(self.n_features)
         if self.equilibrate:
-            # the largest entry first, so that squaring cannot overflow or underflow
-            big = np.abs(A).max(axis=0) if A.shape[0] else np.zeros(self.n_features)
-            big = np.where(big > 0, big, 1.0)
-            d = big * np.sqrt(np.einsum("ij,ij->j", A / big, A / big))
-            d = np.where(d > 0, d, 1.0)
-            A = A / d
-        return A, np.ascontiguousarray(bc), d
+            d = _column_norms(self.X if A is None else A)
+            A = np.divide(self.X if A is None else A, d, out=A, order="K")
+        return (self.X if A is None else A), np.ascontiguousarray(bc), d
 
     @property
     def A(self) -> np.ndarray:
@@ -290,11 +294,81 @@ class GaussianDatafit(Datafit):
             scale = scale / np.sqrt(sample_weight)[None, :]
         return eta + scale * rng.standard_normal(eta.shape)
 
+    # ---------------------------------------------------------- constructors
+    @classmethod
+    def from_statistics(
+        cls, statistics: SufficientStatistics, *, equilibrate: bool = False
+    ) -> SummarisedGaussianDatafit:
+        """The datafit of rows known only through their :class:`SufficientStatistics`
+        (see :class:`SummarisedGaussianDatafit`)."""
+        return SummarisedGaussianDatafit(statistics, equilibrate=equilibrate)
+
+    @classmethod
+    def from_data(
+        cls, X: Any, y: Any, sample_weight: Any = None, fit_intercept: bool = True, *,
+        check_input: bool = True, equilibrate: bool = False,
+    ) -> GaussianDatafit:
+        """The datafit of any input the public functions accept.
+
+        * arrays (NumPy, pandas, lists): validated (unless ``check_input=False``) and held;
+        * Dask arrays or DataFrames (any of ``X``, ``y``, ``sample_weight``): summarised
+          in one pass on the active Dask scheduler (:func:`bayesreg.dask.sufficient_statistics`),
+          then :meth:`from_statistics`; the rows are never gathered;
+        * a :class:`SufficientStatistics` as ``X``: :meth:`from_statistics`; ``y`` and
+          ``sample_weight`` must then be None and ``fit_intercept`` the one the statistics
+          were computed with.
+        """
+        if isinstance(X, SufficientStatistics):
+            X.check_fit_arguments(y, sample_weight, fit_intercept)
+            return cls.from_statistics(X, equilibrate=equilibrate)
+        from bayesreg.dask import is_dask_collection
+
+        if is_dask_collection(X, y, sample_weight):
+            stats = SufficientStatistics.from_dask(X, y, sample_weight, bool(fit_intercept))
+            return cls.from_statistics(stats, equilibrate=equilibrate)
+        if check_input:
+            from bayesreg._validation import check_X_y
+
+            X, y, sample_weight = check_X_y(X, y, sample_weight)
+        return cls(X, y, sample_weight, bool(fit_intercept), equilibrate=equilibrate)
+
+
+def _column_norms(A: np.ndarray) -> np.ndarray:
+    r""":math:`\lVert A_j\rVert` for each column (1 for a zero column), without overflow or underflow.
+
+    The sum of squares is taken directly; a column where it could have overflowed or lost
+    precision to underflow is recomputed with its largest entry divided out first.
+    """
+    ss = np.einsum("ij,ij->j", A, A)
+    d = np.sqrt(ss)
+    bad = ~((ss > 1e-280) & (ss < 1e300))
+    if bad.any() and A.shape[0]:
+        Ab = A[:, bad]
+        big = np.abs(Ab).max(axis=0)
+        big = np.where(big > 0, big, 1.0)
+        d[bad] = big * np.sqrt(np.einsum("ij,ij->j", Ab / big, Ab / big))
+    return np.where(d > 0, d, 1.0)
+
+
+def _least_squares(Q: np.ndarray, q: np.ndarray) -> np.ndarray:
+    r"""A solution of :math:`Qw = q` for a symmetric PSD :math:`Q` and :math:`q` in its range.
+
+    The pseudo-inverse of the unit-diagonal :math:`M = D^{-1}QD^{-1}`,
+    :math:`D = \operatorname{diag}(Q)^{1/2}`: :math:`w = D^{-1}M^+D^{-1}q`, so that a column
+    in other units (a large :math:`Q_{jj}`) does not swamp the others' eigenvalues.
+    """
+    d = np.sqrt(np.diag(Q))
+    d = np.where(d > 0, d, 1.0)
+    evals, evecs = np.linalg.eigh(Q / np.outer(d, d))
+    tol = max(evals.max(initial=0.0), 0.0) * Q.shape[0] * np.finfo(float).eps
+    inv = np.where(evals > tol, 1.0 / np.where(evals > tol, evals, 1.0), 0.0)
+    return (evecs @ (inv * (evecs.T @ (q / d)))) / d
+
 
 # ------------------------------------------------------------ sufficient statistics
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: compare fields with np.array_equal
 class SufficientStatistics:
-    r"""Everything the sampler needs to know about ``(X, y, s)``.
+    r"""Everything the MAP solvers, the paths and the sampler need to know about ``(X, y, s)``.
 
     The weighted Gaussian log-likelihood of :mod:`bayesreg.datafits.gaussian`,
     
@@ -329,71 +403,406 @@ class SufficientStatistics:
     :math:`(w, b)\mapsto(w, a)` has unit Jacobian, so a flat prior on :math:`b` is a flat
     prior on :math:`a`, and :math:`a \mid \sigma, y \sim \mathcal N(0, \sigma^2/S)` exactly.
 
+    **Combining.** The statistics of two sets of rows determine those of their union
+    (:meth:`combine`), in centred form, so that large means never cancel (the update of
+    Chan, Golub & LeVeque 1979). With :math:`S = S_1 + S_2`, :math:`c = S_1S_2/S` and
+    :math:`\delta = \bar x_2 - \bar x_1`, :math:`\delta_y = \bar y_2 - \bar y_1`,
+
+    .. math::
+
+        Q = Q_1 + Q_2 + c\,\delta\delta^\top, \qquad q = q_1 + q_2 + c\,\delta\,\delta_y,
+
+    and, because each part's residual is :math:`R_{0,k} + (w-\hat w_k)^\top Q_k (w-\hat w_k)`
+    about its own mean, the combined minimum is a sum of non-negative terms,
+
+    .. math::
+
+        R_0 = \sum_k \big[R_{0,k} + (\hat w - \hat w_k)^\top Q_k (\hat w - \hat w_k)\big]
+              + c\,(\delta_y - \delta^\top \hat w)^2 ,
+
+    never the cancelling :math:`y^\top y - q^\top\hat w`. Without an intercept nothing is
+    centred and the :math:`c` terms vanish. :math:`S`, :math:`m`, the row count and the
+    log-weight term add.
+
     Attributes
     ----------
     gram : ndarray (p, p)
         :math:`Q = A^\top A`.
+    q : ndarray (p,)
+        :math:`q = A^\top b_c`.
     w_ls : ndarray (p,)
-        Minimum-norm least-squares solution :math:`\hat w` (pseudo-inverse of Q).
+        A least-squares solution :math:`\hat w` (:math:`Q\hat w = q`; the minimum-norm one
+        in coordinates where :math:`Q` has a unit diagonal).
     rss_min : float
         :math:`R_0 = \lVert b_c - A\hat w\rVert^2`.
     weight_sum : float
         :math:`S = \sum_i s_i`.
     n_obs : int
         :math:`m`, the number of observations with positive weight.
+    n_samples : int
+        The number of rows, those of weight 0 included.
     log_weight_term : float
         :math:`\tfrac12\sum_{s_i>0}\log s_i - \tfrac m2\log 2\pi`, the constant of the
         log-likelihood.
-    X_offset, y_offset : ndarray (p,), float
-        :math:`\bar x, \bar y` (zeros without an intercept).
-    y_scale : float
-        Weighted standard deviation of :math:`y` about :math:`\bar y`, the scale of the
-        default σ prior.
+    X_offset : ndarray (p,)
+        :math:`\bar x` (zeros without an intercept).
+    y_mean, y_sd : float
+        Weighted mean and standard deviation of :math:`y` (with or without an intercept):
+        ``y_offset`` and ``y_scale`` derive from them.
+    fit_intercept : bool
+        Whether :math:`A` and :math:`b_c` are centred (the model has an intercept).
+    feature_names : ndarray of str or None
+        Column names, when the rows came from a DataFrame.
     """
 
     gram: np.ndarray
+    q: np.ndarray
     w_ls: np.ndarray
     rss_min: float
     weight_sum: float
     n_obs: int
+    n_samples: int
     log_weight_term: float
     X_offset: np.ndarray
-    y_offset: float
-    y_scale: float
+    y_mean: float
+    y_sd: float
+    fit_intercept: bool
+    feature_names: np.ndarray | None = None
 
+    # ------------------------------------------------------------ construction
     @classmethod
     def from_datafit(cls, lik: GaussianDatafit) -> SufficientStatistics:
-        """Compute the statistics in one pass over the data (O(n p²))."""
-        Q = lik.gram
-        q = lik.q
-        evals, evecs = np.linalg.eigh(Q)
-        tol = max(evals.max(initial=0.0), 0.0) * Q.shape[0] * np.finfo(float).eps
-        inv = np.where(evals > tol, 1.0 / np.where(evals > tol, evals, 1.0), 0.0)
-        w_ls = evecs @ (inv * (evecs.T @ q))
-        r = lik.b - lik.A @ w_ls
+        r"""Compute the statistics of a datafit's rows (O(n p²)).
+
+        The means are refined once (the corrected two-pass algorithm): a computed mean
+        :math:`\tilde x` of large values misses the true one by
+        :math:`e = \sum_i s_i (x_i - \tilde x)/S` (about :math:`\epsilon\,|\bar x|`), and a
+        scatter matrix about :math:`\tilde x` differs from the centred one only by the
+        negligible :math:`S ee^\top`, but :meth:`combine` multiplies a difference of means
+        by the other part's, so the means kept here are :math:`\tilde x + e`, with
+        :math:`Q, q, R_0` moved to them exactly (rank-one updates, :math:`O(np)`).
+        """
         sw = lik.sample_weight
+        A, b = lik.A, lik.b
+        Q, q = lik.gram, lik.q
+        x_mean = lik.X_offset.copy()
+        y_mean = float(np.average(lik.y, weights=sw))
+        if lik.fit_intercept:  # the centring defects of A and b_c, then Q, q about x̄ + e
+            root = np.ones(lik.n_samples) if sw is None else np.sqrt(sw)
+            S = lik.weight_sum
+            ex, ey = (root @ A) / S, float(root @ b) / S
+            Q = Q - S * np.outer(ex, ex)
+            q = q - (S * ey) * ex
+            x_mean += ex
+            y_mean = lik.y_offset + ey
+        else:
+            root, ex, ey = None, None, 0.0
+            y_mean += float(np.average(lik.y - y_mean, weights=sw))
+        w_ls = _least_squares(Q, q)
+        r = b - A @ w_ls
+        if root is not None:
+            r -= root * (ey - float(ex @ w_ls))
         if sw is None:
             m, log_w = lik.n_samples, 0.0
         else:
             pos = sw > 0
             m, log_w = int(pos.sum()), 0.5 * float(np.log(sw[pos]).sum())
-        yc = lik.y - float(np.average(lik.y, weights=sw))
-        y_scale = float(np.sqrt(np.average(yc**2, weights=sw)))
+        y_sd = float(np.sqrt(np.average((lik.y - y_mean) ** 2, weights=sw)))
         return cls(
-            gram=Q, w_ls=w_ls, rss_min=float(r @ r), weight_sum=lik.weight_sum, n_obs=m,
-            log_weight_term=log_w - 0.5 * m * _LOG_2PI, X_offset=lik.X_offset.copy(),
-            y_offset=lik.y_offset, y_scale=y_scale if y_scale > 0 else 1.0,
+            gram=Q, q=q, w_ls=w_ls, rss_min=float(r @ r), weight_sum=lik.weight_sum, n_obs=m,
+            n_samples=lik.n_samples, log_weight_term=log_w - 0.5 * m * _LOG_2PI,
+            X_offset=x_mean, y_mean=y_mean, y_sd=y_sd, fit_intercept=lik.fit_intercept,
         )
 
+    @classmethod
+    def from_arrays(
+        cls, X: Any, y: Any, sample_weight: Any = None, fit_intercept: bool = True
+    ) -> SufficientStatistics:
+        """The statistics of in-memory arrays (validated as :func:`bayesreg.map_estimate` does).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+        fit_intercept : bool, default=True
+            Centre (the model has an unpenalised intercept); fits from these statistics
+            must use the same value.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from bayesreg import SufficientStatistics
+        >>> rng = np.random.default_rng(0)
+        >>> X, y = rng.normal(size=(100, 3)), rng.normal(size=100)
+        >>> whole = SufficientStatistics.from_arrays(X, y)
+        >>> parts = SufficientStatistics.from_arrays(X[:40], y[:40]).combine(
+        ...     SufficientStatistics.from_arrays(X[40:], y[40:]))
+        >>> bool(np.allclose(parts.gram, whole.gram, rtol=1e-12))
+        True
+        """
+        from bayesreg._validation import check_X_y, feature_names
+        from bayesreg.dask import is_dask_collection
+
+        if is_dask_collection(X, y, sample_weight):
+            raise TypeError(
+                "from_arrays takes in-memory arrays; summarise Dask collections with "
+                "SufficientStatistics.from_dask (one pass, never gathering the rows)"
+            )
+        Xa, ya, sw = check_X_y(X, y, sample_weight)
+        stats = cls.from_datafit(GaussianDatafit(Xa, ya, sw, bool(fit_intercept)))
+        return replace(stats, feature_names=feature_names(X))
+
+    @classmethod
+    def from_dask(
+        cls, X: Any, y: Any, sample_weight: Any = None, fit_intercept: bool = True, *,
+        split_every: int = 8,
+    ) -> SufficientStatistics:
+        """The statistics of Dask collections, in one pass on the active scheduler.
+
+        See :func:`bayesreg.dask.sufficient_statistics` (same arguments).
+        """
+        from bayesreg.dask import sufficient_statistics
+
+        return sufficient_statistics(
+            X, y, sample_weight, fit_intercept, split_every=split_every
+        )
+
+    @classmethod
+    def empty(cls, n_features: int, fit_intercept: bool, n_samples: int = 0) -> SufficientStatistics:
+        """The statistics of no rows of positive weight: the identity of :meth:`combine`."""
+        z = np.zeros(n_features)
+        return cls(
+            gram=np.zeros((n_features, n_features)), q=z, w_ls=z, rss_min=0.0, weight_sum=0.0,
+            n_obs=0, n_samples=int(n_samples), log_weight_term=0.0, X_offset=z, y_mean=0.0,
+            y_sd=0.0, fit_intercept=bool(fit_intercept),
+        )
+
+    def combine(self, *others: SufficientStatistics) -> SufficientStatistics:
+        """The statistics of the rows of ``self`` and of every one of ``others`` together.
+
+        Pairwise, in a balanced tree (see the class docstring for the update); the result
+        equals the statistics of the stacked rows up to rounding.
+        """
+        parts = [self, *others]
+        while len(parts) > 1:
+            parts = [
+                _combine_pair(parts[i], parts[i + 1]) if i + 1 < len(parts) else parts[i]
+                for i in range(0, len(parts), 2)
+            ]
+        return parts[0]
+
+    # -------------------------------------------------------------- reading
     @property
     def n_features(self) -> int:
         return self.gram.shape[0]
 
+    @property
+    def y_offset(self) -> float:
+        r""":math:`\bar y` (0 without an intercept)."""
+        return self.y_mean if self.fit_intercept else 0.0
+
+    @property
+    def y_scale(self) -> float:
+        """The scale of the default σ prior: ``y_sd``, or 1 for a constant ``y``."""
+        return self.y_sd if self.y_sd > 0 else 1.0
+
+    def rss(self, w: np.ndarray) -> float:
+        r""":math:`\lVert b_c - Aw\rVert^2 = R_0 + (w-\hat w)^\top Q (w-\hat w)` (intercept
+        profiled out), as a sum of non-negative terms."""
+        d = np.asarray(w, dtype=float) - self.w_ls
+        return float(self.rss_min + max(float(d @ self.gram @ d), 0.0))
+
     def log_likelihood(self, w: np.ndarray, a: float, sigma: float) -> float:
         """The total log-likelihood at one point (numpy; the model builds the same in PyTensor)."""
-        d = np.asarray(w) - self.w_ls
-        rss = self.rss_min + d @ self.gram @ d + self.weight_sum * a * a
+        rss = self.rss(w) + self.weight_sum * a * a
         return float(-0.5 * rss / sigma**2 - self.n_obs * np.log(sigma) + self.log_weight_term)
+
+    def design_root(self) -> tuple[np.ndarray, np.ndarray]:
+        r"""``(R, r)``: :math:`p + 1` pseudo-rows with the same least-squares problem.
+
+        :math:`R^\top R = Q`, :math:`R^\top r = q` and
+        :math:`\lVert r - Rw\rVert^2 = R_0 + (w-\hat w)^\top Q (w-\hat w) = \lVert b_c - Aw\rVert^2`
+        for every :math:`w`: with :math:`D = \operatorname{diag}(Q)^{1/2}` and any root
+        :math:`E^\top E = D^{-1}QD^{-1}` (Cholesky, or the eigen-root when that fails on a
+        singular :math:`Q`), :math:`R = \big[E D;\ 0\big]` and
+        :math:`r = \big[ED\hat w;\ \sqrt{R_0}\big]`. :math:`O(p^3)`.
+        """
+        from scipy import linalg
+
+        p = self.n_features
+        d = np.sqrt(np.diag(self.gram))
+        d = np.where(d > 0, d, 1.0)
+        M = self.gram / np.outer(d, d)
+        try:
+            E = linalg.cholesky(M, lower=False, check_finite=False)
+        except linalg.LinAlgError:
+            mu, V = np.linalg.eigh(M)
+            E = np.sqrt(np.maximum(mu, 0.0))[:, None] * V.T
+        E = E * d[None, :]
+        R = np.vstack([E, np.zeros((1, p))])
+        r = np.append(E @ self.w_ls, np.sqrt(max(self.rss_min, 0.0)))
+        return R, r
+
+    def check_fit_arguments(self, y: Any, sample_weight: Any, fit_intercept: bool) -> None:
+        """Refuse arguments that a fit from these statistics cannot honour."""
+        if y is not None or sample_weight is not None:
+            raise ValueError(
+                "a fit from SufficientStatistics takes y=None and sample_weight=None: "
+                "the target and the weights are already in the statistics"
+            )
+        if bool(fit_intercept) != self.fit_intercept:
+            raise ValueError(
+                f"these statistics were computed with fit_intercept={self.fit_intercept}; "
+                f"pass fit_intercept={self.fit_intercept} (or recompute them)"
+            )
+
+
+def _combine_pair(a: SufficientStatistics, b: SufficientStatistics) -> SufficientStatistics:
+    """Statistics of the union of two sets of rows (see :class:`SufficientStatistics`)."""
+    if a.n_features != b.n_features or a.fit_intercept != b.fit_intercept:
+        raise ValueError(
+            "cannot combine statistics of different designs: "
+            f"{a.n_features} vs {b.n_features} features, "
+            f"fit_intercept={a.fit_intercept} vs {b.fit_intercept}"
+        )
+    names = a.feature_names if a.feature_names is not None else b.feature_names
+    if (
+        a.feature_names is not None and b.feature_names is not None
+        and not np.array_equal(a.feature_names, b.feature_names)
+    ):
+        raise ValueError("cannot combine statistics with different feature names")
+    n_samples = a.n_samples + b.n_samples
+    if a.weight_sum == 0 or b.weight_sum == 0:
+        kept = b if a.weight_sum == 0 else a
+        return replace(kept, n_samples=n_samples, feature_names=names)
+    S = a.weight_sum + b.weight_sum
+    f = b.weight_sum / S
+    c = a.weight_sum * f  # S_1 S_2 / S
+    dy = b.y_mean - a.y_mean
+    Q = a.gram + b.gram
+    q = a.q + b.q
+    x_mean = a.X_offset
+    if a.fit_intercept:
+        dx = b.X_offset - a.X_offset
+        Q = Q + c * np.outer(dx, dx)
+        q = q + (c * dy) * dx
+        x_mean = a.X_offset + f * dx
+    w = _least_squares(Q, q)
+    da, db = w - a.w_ls, w - b.w_ls
+    rss = (
+        a.rss_min + max(float(da @ a.gram @ da), 0.0)
+        + b.rss_min + max(float(db @ b.gram @ db), 0.0)
+    )
+    if a.fit_intercept:
+        rss += c * (dy - float(dx @ w)) ** 2
+    y_var = (a.weight_sum * a.y_sd**2 + b.weight_sum * b.y_sd**2 + c * dy * dy) / S
+    return SufficientStatistics(
+        gram=Q, q=q, w_ls=w, rss_min=float(rss), weight_sum=S, n_obs=a.n_obs + b.n_obs,
+        n_samples=n_samples, log_weight_term=a.log_weight_term + b.log_weight_term,
+        X_offset=x_mean, y_mean=a.y_mean + f * dy, y_sd=float(np.sqrt(y_var)),
+        fit_intercept=a.fit_intercept, feature_names=names,
+    )
+
+
+class SummarisedGaussianDatafit(GaussianDatafit):
+    r"""The Gaussian datafit of rows known only through their :class:`SufficientStatistics`.
+
+    Everything a MAP solver, a regularisation path and the sampler read is exact:
+    :math:`Q`, :math:`q`, the offsets and the intercept, :math:`S`, :math:`m`, and
+    :meth:`half_rss` in the stable form :math:`\tfrac12\big(R_0 + (w-\hat w)^\top Q(w-\hat w)\big)`.
+    The Gram matrix is always held (``has_gram`` is True), so the solvers never read
+    rows; ``A`` and ``b`` are the :math:`p+1` pseudo-rows of
+    :meth:`SufficientStatistics.design_root` (the same least-squares problem, formed on
+    first use). ``X``, ``y`` and ``sample_weight`` are None, and what needs every row
+    (:meth:`pointwise_log_likelihood`) raises instead of guessing.
+
+    Parameters
+    ----------
+    statistics : SufficientStatistics
+    equilibrate : bool, default=False
+        As for :class:`GaussianDatafit`: scaled coordinates :math:`u = Dw`,
+        :math:`d_j = \sqrt{Q_{jj}}` (1 for a constant column).
+    """
+
+    def __init__(self, statistics: SufficientStatistics, *, equilibrate: bool = False) -> None:
+        if not isinstance(statistics, SufficientStatistics):
+            raise TypeError(f"expected SufficientStatistics, got {type(statistics).__name__}")
+        if not statistics.weight_sum > 0:
+            raise ValueError("the statistics hold no row of positive weight")
+        super().__init__(  # no rows: X, y and the weights are None
+            None, None, None, statistics.fit_intercept, equilibrate=equilibrate  # type: ignore[arg-type]
+        )
+        self._statistics = statistics
+        d = self.column_scale
+        self._gram = statistics.gram / np.outer(d, d) if self.equilibrate else statistics.gram
+
+    def __repr__(self) -> str:
+        st = self._statistics
+        return (
+            f"{type(self).__name__}(n_samples={st.n_samples}, n_features={st.n_features}, "
+            f"fit_intercept={self.fit_intercept})"
+        )
+
+    @property
+    def n_samples(self) -> int:
+        return self._statistics.n_samples
+
+    @property
+    def n_features(self) -> int:
+        return self._statistics.n_features
+
+    @property
+    def weight_sum(self) -> float:  # type: ignore[override]
+        return self._statistics.weight_sum
+
+    @property
+    def n_effective(self) -> int:  # type: ignore[override]
+        return self._statistics.n_obs
+
+    @property
+    def statistics(self) -> SufficientStatistics:
+        """The statistics this datafit was built from (in the original coordinates)."""
+        return self._statistics
+
+    @cached_property
+    def _offsets(self) -> tuple[np.ndarray, float]:
+        return self._statistics.X_offset, self._statistics.y_offset
+
+    @cached_property
+    def column_scale(self) -> np.ndarray:  # type: ignore[override]
+        r""":math:`d_j = \sqrt{Q_{jj}}` when ``equilibrate`` (1 for a constant column), else ones."""
+        if not self.equilibrate:
+            return np.ones(self.n_features)
+        d = np.sqrt(np.diag(self._statistics.gram))
+        return np.where(d > 0, d, 1.0)
+
+    @cached_property
+    def _whitened(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        R, r = self._statistics.design_root()
+        d = self.column_scale
+        return (R / d if self.equilibrate else R), r, d
+
+    @cached_property
+    def q(self) -> np.ndarray:  # type: ignore[override]
+        q = self._statistics.q
+        return q / self.column_scale if self.equilibrate else q
+
+    def half_rss(self, w: np.ndarray) -> float:
+        r""":math:`\tfrac12\big(R_0 + (w-\hat w)^\top Q (w-\hat w)\big)`, ``w`` in this
+        datafit's coordinates."""
+        w = np.asarray(w, dtype=float)
+        return 0.5 * self._statistics.rss(w / self.column_scale if self.equilibrate else w)
+
+    def pointwise_log_likelihood(
+        self, coef: np.ndarray, intercept: np.ndarray, sigma: np.ndarray | None, **kw: Any
+    ) -> np.ndarray:
+        """Refused: it needs every row (see :func:`bayesreg.dask.pointwise_log_likelihood`)."""
+        raise ValueError(
+            "the pointwise log-likelihood needs every row, and this datafit holds only "
+            "sufficient statistics; compute it lazily, block by block, from the Dask "
+            "collections with bayesreg.dask.pointwise_log_likelihood"
+        )
 
 
 class _StatisticsCache:

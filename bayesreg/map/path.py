@@ -7,10 +7,14 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg._validation import check_sigma, check_X_y, feature_names
-from bayesreg.datafits import GaussianDatafit
+from bayesreg._validation import check_bool, check_feature_names, check_X, feature_names
+from bayesreg.datafits import GaussianDatafit, SufficientStatistics
+from bayesreg.families import likelihood_family
+from bayesreg.map._linalg import on_one_blas_thread
 from bayesreg.map.kkt import kkt_residual
+from bayesreg.map._stable import RCOND_MIN, residual_gradient
 from bayesreg.map.active_set import workspace
+from bayesreg.map.estimate import check_representable
 from bayesreg.map.solvers import solve_penalty
 from bayesreg.map.ridge import Spectrum, ridge_path
 from bayesreg.penalty import Penalty
@@ -30,19 +34,24 @@ class MapPath:
     factors : ndarray of shape (n_points,)
         Multipliers :math:`f_k` applied to the base prior's penalty.
     penalties : list of Penalty
-        :math:`(f_k\lambda_1, f_k\lambda_2)` in σ²-units.
+        :math:`(f_k\lambda_1, f_k\lambda_2)` in the likelihood's dispersion units (σ² for
+        the Gaussian family, 1 for Bernoulli and Poisson).
     priors : list of Prior
         The prior of the base family at each point (scales shrink as :math:`f_k` grows).
     coefs : ndarray of shape (n_points, n_features)
     intercepts : ndarray of shape (n_points,)
     kkt_residuals : ndarray of shape (n_points,)
-    sklearn_name : str
-        ``"Ridge"``, ``"Lasso"`` or ``"ElasticNet"``.
+    sklearn_name : str or None
+        ``"Ridge"``, ``"Lasso"``, ``"ElasticNet"``, ``"LogisticRegression"`` or
+        ``"PoissonRegressor"``; None where scikit-learn has no twin (an L1 Poisson path).
     sklearn_alphas : ndarray of shape (n_points,)
-        scikit-learn's ``alpha`` at each point (for ``lasso_path(alphas=...)`` etc.).
+        scikit-learn's strength at each point: ``alpha`` (for ``lasso_path(alphas=...)``
+        etc.), ``C`` for ``LogisticRegression`` (for ``Cs=``), glmnet's ``lambda`` where
+        ``sklearn_name`` is None; for a prior with per-coefficient scales, the multipliers
+        :attr:`factors` (scikit-learn has no per-coefficient penalty).
     l1_ratio : float or None
-    sigma : float
-        The noise sd the penalties are expressed at.
+    sigma : float or None
+        The noise sd the penalties are expressed at (None for a family without one).
     fit_intercept : bool
         Whether the path's fits have an (unpenalised) intercept.
     feature_names : ndarray or None
@@ -64,6 +73,17 @@ class MapPath:
     fit_intercept: bool = True
     feature_names: np.ndarray | None = None
     spectrum: Spectrum | None = field(default=None, repr=False)
+    family: str = "gaussian"
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The linear predictor ``X @ coef + intercept`` at every point, shape (n_points, n).
+
+        A DataFrame's columns are matched to :attr:`feature_names` by name (reordered ones
+        aligned; unknown, missing or renamed ones refused: see
+        :func:`bayesreg._validation.check_feature_names`).
+        """
+        Xa = check_X(check_feature_names(X, self.feature_names), n_features=self.coefs.shape[1])
+        return self.coefs @ Xa.T + self.intercepts[:, None]
 
     @property
     def n_nonzero(self) -> np.ndarray:
@@ -95,28 +115,38 @@ def default_factors(lik: GaussianDatafit, base: Penalty, n_points: int, eps: flo
         raise ValueError(f"n_points must be >= 2, got {n_points}")
     if not 0 < eps < 1:
         raise ValueError(f"eps must be in (0, 1), got {eps}")
-    if base.l1 > 0:
-        # |q_j| in the original coordinates (an equilibrated datafit holds q_j / d_j)
-        top = float(np.abs(lik.q * lik.column_scale).max(initial=0.0)) / base.l1
+    # in the datafit's coordinates (an equilibrated one holds q_j / d_j and unit columns):
+    # per-coefficient weights l1_j / d_j, l2_j / d_j**2, unpenalised coefficients left out
+    d = lik.column_scale
+    if np.any(base.l1 > 0):
+        l1 = np.broadcast_to(base.l1 / d, d.shape)
+        on = l1 > 0
+        top = float((np.abs(lik.q[on]) / l1[on]).max(initial=0.0))
         if top == 0:
             top = 1.0
         return top * np.geomspace(1.0, eps, n_points)
-    mean_eig = float(np.einsum("ij,ij->", lik.A, lik.A)) / lik.n_features
+    diag = np.diag(lik.gram) if lik.has_gram else np.einsum("ij,ij->j", lik.A, lik.A)
+    l2 = np.broadcast_to((base.l2 / d) / d, d.shape)
+    on = l2 > 0
+    mean_eig = float(np.mean(diag[on] / l2[on])) if on.any() else 1.0
     mean_eig = mean_eig if mean_eig > 0 else 1.0
-    return (mean_eig / base.l2) * np.geomspace(eps**-0.5, eps**0.5, n_points)
+    return mean_eig * np.geomspace(eps**-0.5, eps**0.5, n_points)
 
 
+@on_one_blas_thread
 def map_path(
     X: Any,
     y: Any,
     prior: Prior,
     *,
-    sigma: float,
+    sigma: float | None = None,
+    family: str = "gaussian",
     factors: Any = None,
     n_points: int = 50,
     eps: float = 1e-3,
     fit_intercept: bool = True,
     sample_weight: Any = None,
+    offset: Any = None,
     progressbar: bool = False,
     check_input: bool = True,
 ) -> MapPath:
@@ -124,12 +154,17 @@ def map_path(
 
     The family and, for the elastic net, the L1/L2 mix come from ``prior``; the path
     scales its penalty by each factor :math:`f` (scales :math:`b/f`, :math:`\tau/\sqrt f`).
-    L1 paths are warm-started point to point; Ridge paths reuse one SVD.
+    L1 paths are warm-started point to point; Ridge paths reuse one SVD. Bernoulli and
+    Poisson paths (``family=``, no ``sigma``) are warm-started proximal-Newton solves
+    (:mod:`bayesreg.map.prox_newton`), their default grid that of the quadratic model at
+    the intercept-only fit.
 
     Parameters
     ----------
-    X, y, sigma, fit_intercept, sample_weight
-        As in :func:`bayesreg.map_estimate`.
+    X, y, sigma, family, fit_intercept, sample_weight, offset
+        As in :func:`bayesreg.map_estimate` (also Dask collections, summarised in one
+        pass, or a :class:`~bayesreg.SufficientStatistics` with ``y=None``, for the
+        Gaussian family).
     prior : Prior
         Gaussian, Laplace or ElasticNet; its own scale sets the base penalty.
     factors : array-like, optional
@@ -148,19 +183,30 @@ def map_path(
     from bayesreg.convert import prior_from_penalty
 
     prior = check_prior(prior)
-    sigma = check_sigma(sigma)
-    if check_input:
-        Xa, ya, sw = check_X_y(X, y, sample_weight)
-    else:
-        Xa, ya, sw = X, y, sample_weight
+    fam = likelihood_family(family)
+    sigma = fam.penalty_sigma(sigma)
     if not prior.has_penalty:
         raise ValueError(f"{type(prior).__name__} with a hyperprior has no penalty path")
-    # L1 paths are solved in equilibrated coordinates (see solve_penalty); a Ridge path
-    # needs the isotropic penalty of the original ones for its single decomposition
+    fit_intercept = check_bool("fit_intercept", fit_intercept)
+    # paths are solved in equilibrated coordinates (see solve_penalty); a Ridge path's single
+    # decomposition is of the original ones, where they are safe (see _ridge_points)
     base = prior.penalty(sigma)
-    lik = GaussianDatafit(Xa, ya, sw, bool(fit_intercept), equilibrate=base.l1 > 0)
+    if fam.has_noise_scale:
+        if offset is not None:
+            raise ValueError("offset is for the GLM families; subtract it from y instead")
+        lik = GaussianDatafit.from_data(  # arrays, dask collections or SufficientStatistics
+            X, y, sample_weight, fit_intercept, check_input=check_input, equilibrate=True
+        )
+        check_representable(lik)
+        model = lik
+    else:
+        lik = fam.cls.from_data(
+            X, y, sample_weight, fit_intercept, check_input=check_input, offset=offset
+        )
+        zero = np.zeros(lik.n_features)
+        model = lik.quadratic(zero, lik.intercept(zero))  # its q is -∇L(0): the same grid
     if factors is None:
-        f = default_factors(lik, base, int(n_points), float(eps))
+        f = default_factors(model, base, int(n_points), float(eps))
     else:
         f = np.asarray(factors, dtype=float).ravel()
         if f.size == 0 or not np.isfinite(f).all() or (f <= 0).any():
@@ -171,28 +217,30 @@ def map_path(
     coefs = np.zeros((f.size, p))
     kkts = np.zeros(f.size)
     spectrum = None
-    if base.l1 == 0:
-        coefs[:], spectrum = ridge_path(lik, np.array([pk.l2 for pk in pens]))
-        for k, pk in enumerate(pens):
-            kkts[k] = kkt_residual(coefs[k], lik.smooth_gradient(coefs[k], pk.l2), 0.0, lik.q)
+    if not fam.has_noise_scale:
+        w = None
+        for k in _progress(range(f.size), progressbar):
+            out = solve_penalty(lik, pens[k], w0=w)
+            w = out.coef
+            coefs[k] = w
+            kkts[k] = out.kkt_residual
+    elif base.kind == "ridge":
+        spectrum = _ridge_points(lik, base, pens, coefs, kkts)
     else:
         if lik.n_samples >= lik.n_features:
             lik.gram  # noqa: B018 - like scikit-learn's precompute="auto": one Gram for the path
         ws = workspace(lik)
         w = np.zeros(p)
-        iterator = range(f.size)
-        if progressbar:
-            from tqdm.auto import tqdm
-
-            iterator = tqdm(iterator, desc="MAP path", unit="point")
-        for k in iterator:
+        for k in _progress(range(f.size), progressbar):
             out = solve_penalty(lik, pens[k], w0=w, _workspace=ws)
             w = out.coef
             coefs[k] = w
             kkts[k] = out.kkt_residual
     intercepts = np.array([lik.intercept(lik.scaled(c)) for c in coefs])
-    name, params0 = base.to_sklearn(lik.weight_sum)
-    alphas = np.array([pk.to_sklearn(lik.weight_sum)[1]["alpha"] for pk in pens])
+    if base.per_coefficient:  # no scikit-learn twin, and glmnet's needs a penalty.factor
+        name, l1_ratio, alphas = None, None, f.copy()
+    else:
+        name, l1_ratio, alphas = _sklearn_strengths(base, pens, lik.weight_sum, fam.name)
     return MapPath(
         factors=f,
         penalties=pens,
@@ -202,9 +250,65 @@ def map_path(
         kkt_residuals=kkts,
         sklearn_name=name,
         sklearn_alphas=alphas,
-        l1_ratio=params0.get("l1_ratio"),
-        sigma=sigma,
+        l1_ratio=l1_ratio,
+        sigma=sigma if fam.has_noise_scale else None,
         fit_intercept=lik.fit_intercept,
-        feature_names=feature_names(X),
+        feature_names=X.feature_names if isinstance(X, SufficientStatistics) else feature_names(X),
         spectrum=spectrum,
+        family=fam.name,
     )
+
+
+def _ridge_points(
+    lik: GaussianDatafit, base: Penalty, pens: list[Penalty], coefs: np.ndarray, kkts: np.ndarray
+) -> Spectrum | None:
+    r"""A Ridge path into ``coefs`` and ``kkts``; returns its :class:`Spectrum` (or None).
+
+    One decomposition of the original coordinates serves every point (:func:`ridge_path`)
+    when the penalty is shared and the column norms lie within six decades of each other
+    and far from the ends of double precision; points whose system
+    :math:`Q + \lambda_2 I` has a condition number above :math:`10^8` (its eigenvalues say
+    so) are then re-solved one by one, as is every point otherwise, by the exact
+    equilibrated solver (:func:`solve_penalty`, QR on the design where the normal
+    equations cannot be trusted). Certificates come from the residual in equilibrated
+    coordinates (:mod:`bayesreg.map.kkt`).
+    """
+    d = lik.column_scale
+    todo = np.ones(len(pens), dtype=bool)
+    spectrum = None
+    safe = bool(np.all((d > 1e-100) & (d < 1e100)) and d.max() <= 1e6 * d.min())
+    if not base.per_coefficient and safe:
+        l2s = np.array([pk.l2 for pk in pens])
+        coefs[:], spectrum = ridge_path(lik, l2s)
+        mu = spectrum.values if spectrum.kind == "gram" else spectrum.values**2
+        low = float(mu.min(initial=0.0)) if mu.size == lik.n_features else 0.0
+        todo = (float(mu.max(initial=0.0)) + l2s) > (low + l2s) / RCOND_MIN
+    for k in np.flatnonzero(todo):
+        coefs[k] = solve_penalty(lik, pens[k]).coef
+    for k, pk in enumerate(pens):
+        u = lik.scaled(coefs[k])
+        l2u = (pk.l2 / d) / d
+        kkts[k] = kkt_residual(u, residual_gradient(lik, u, l2u), 0.0, lik.q)
+    return spectrum
+
+
+def _progress(iterator: Any, progressbar: bool) -> Any:
+    if not progressbar:
+        return iterator
+    from tqdm.auto import tqdm
+
+    return tqdm(iterator, desc="MAP path", unit="point")
+
+
+def _sklearn_strengths(
+    base: Penalty, pens: list[Penalty], S: float, family: str
+) -> tuple[str | None, float | None, np.ndarray]:
+    """The scikit-learn twin of a path, its ``l1_ratio`` and its strength at each point
+    (``alpha``, or ``C`` for LogisticRegression); glmnet's ``lambda`` without a twin."""
+    try:
+        name, params0 = base.to_sklearn(S, family=family)
+    except ValueError:  # no scikit-learn estimator for this family and penalty
+        return None, base.to_glmnet(S)[1], np.array([pk.to_glmnet(S)[0] for pk in pens])
+    key = "C" if "C" in params0 else "alpha"
+    values = np.array([pk.to_sklearn(S, family=family)[1][key] for pk in pens])
+    return name, params0.get("l1_ratio"), values
