@@ -10,12 +10,12 @@
   axis, the numbers behind the "which τ?" figure (statistics only; plots draw them).
 """
 
-from bayesreg.tuning.compare import ScaleChoices, scale_choices
+from bayesreg.tuning.compare import ScaleChoices, laplace_scale_draws, scale_choices
 from bayesreg.tuning.cv import ElasticNetMAPCV, LassoMAPCV, RidgeMAPCV
 from bayesreg.tuning.empirical_bayes import EmpiricalBayesResult, empirical_bayes
 
 __all__ = [
     "RidgeMAPCV", "LassoMAPCV", "ElasticNetMAPCV",
     "empirical_bayes", "EmpiricalBayesResult",
-    "scale_choices", "ScaleChoices",
+    "scale_choices", "ScaleChoices", "laplace_scale_draws",
 ]

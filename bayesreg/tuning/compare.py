@@ -28,7 +28,7 @@ from bayesreg.penalty import Penalty
 from bayesreg.tuning.cv import LassoMAPCV, RidgeMAPCV
 from bayesreg.tuning.empirical_bayes import EmpiricalBayesResult, empirical_bayes
 
-__all__ = ["ScaleChoices", "scale_choices"]
+__all__ = ["ScaleChoices", "scale_choices", "laplace_scale_draws"]
 
 #: the one-scale families, their cross-validating estimator and the name of their scale
 _CV = {"gaussian": (RidgeMAPCV, "tau"), "laplace": (LassoMAPCV, "b")}
@@ -219,3 +219,28 @@ def scale_choices(
         choice_scales=np.asarray(choice_scales, float), coefs=np.array(coefs),
         intercepts=np.array(intercepts), empirical_bayes=eb, feature_names=feature_names(X),
     )
+
+
+def laplace_scale_draws(posterior: Any) -> np.ndarray:
+    r"""Posterior draws of the Laplace scale :math:`b = \sigma/\lambda` from a Bayesian-lasso posterior.
+
+    Park & Casella's prior is :math:`w_j\mid\sigma,\lambda \sim \mathrm{Laplace}(0, \sigma/\lambda)`,
+    so with a hyperprior on :math:`\lambda^2` each draw :math:`(\sigma^{(k)}, \lambda^{(k)})` is a
+    draw of the Laplace scale on the axis of :func:`scale_choices` (σ fixed: ``attrs["sigma"]``).
+
+    Parameters
+    ----------
+    posterior : DataTree
+        From :func:`bayesreg.sample_posterior` with ``BayesianLasso(lam_prior=(r, delta))``.
+    """
+    post = posterior["posterior"]
+    if "lam" not in post.data_vars:
+        raise ValueError("the posterior has no 'lam': sample a BayesianLasso with lam_prior=(r, delta)")
+    lam = np.asarray(post["lam"].values, dtype=float).ravel()
+    if "sigma" in post.data_vars:
+        sigma = np.asarray(post["sigma"].values, dtype=float).ravel()
+    elif "sigma" in posterior.attrs:
+        sigma = np.full(lam.shape, float(posterior.attrs["sigma"]))
+    else:
+        raise ValueError("the posterior has neither sigma draws nor a fixed sigma in its attrs")
+    return sigma / lam
