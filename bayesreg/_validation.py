@@ -9,6 +9,7 @@ where it is, so that :mod:`bayesreg.data` can name a file's column and row inste
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,12 @@ __all__ = [
     "check_sample_weight",
     "check_positive",
     "check_nonnegative",
+    "check_scales",
+    "check_weights",
+    "check_bool",
+    "check_feature_names",
     "feature_names",
+    "value_key",
 ]
 
 
@@ -95,6 +101,116 @@ def check_positive(name: str, value: Any) -> float:
     return v
 
 
+def _vector(name: str, value: Any) -> np.ndarray:
+    """A 1-D, non-empty float64 copy of a per-coefficient value (TypeError if not real)."""
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real number or a 1-D array of them, got {value!r}") from None
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a number or a non-empty 1-D array, got shape {arr.shape}")
+    return arr
+
+
+def _frozen(arr: np.ndarray) -> np.ndarray:
+    arr.setflags(write=False)
+    return arr
+
+
+def check_scales(name: str, value: Any) -> float | np.ndarray:
+    """A prior scale: a finite float > 0, or one per coefficient.
+
+    A 1-D array-like gives a read-only float64 array whose entries are > 0 and may be
+    ``inf`` (a flat, unpenalised coefficient); a scalar must be finite (a flat prior on
+    every coefficient is no proper prior object).
+    """
+    if np.ndim(value) == 0:
+        return check_positive(name, value)
+    arr = _vector(name, value)
+    bad = np.isnan(arr) | (arr <= 0)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} must be > 0 for every coefficient (inf: unpenalised), got {float(arr[j])!r} "
+            f"at index {j}"
+        )
+    return _frozen(arr)
+
+
+def check_weights(name: str, value: Any) -> float | np.ndarray:
+    """A penalty weight: a finite float >= 0, or a read-only 1-D array of them (one per coefficient)."""
+    if np.ndim(value) == 0:
+        return check_nonnegative(name, value)
+    arr = _vector(name, value)
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name} must be finite and >= 0 for every coefficient, got {float(arr[j])!r} at index {j}"
+        )
+    return _frozen(arr)
+
+
+def value_key(value: Any) -> Any:
+    """A hashable key equal for equal values: the float itself, or an array's shape and bytes
+    (so that frozen dataclasses with per-coefficient arrays compare and hash by value)."""
+    if isinstance(value, np.ndarray):
+        return (value.shape, value.dtype.str, value.tobytes())
+    return value
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """``value`` if it is a bool (or NumPy bool); TypeError otherwise (``"no"`` is not False)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {value!r}")
+
+
+def check_feature_names(X: Any, expected: Any, *, name: str = "X") -> Any:
+    """``X`` with its columns in the order of the feature names seen at fit time.
+
+    ``expected`` is the fitted ``feature_names`` (None when the fit saw no names: ``X`` is
+    then used by position). A DataFrame-like ``X`` whose string column names are the
+    expected ones in another order is reordered to match (selected by name); one with a
+    column that was not seen at fit time, or without one that was (a renamed column is
+    both), is refused with a ValueError naming them. An ``X`` without column names is
+    used by position, as scikit-learn does.
+    """
+    if expected is None:
+        return X
+    got = feature_names(X)
+    if got is None:
+        return X
+    want = [str(c) for c in np.asarray(expected, dtype=object).tolist()]
+    have = [str(c) for c in got.tolist()]
+    if have == want:
+        return X
+    seen, cols = set(want), set(have)
+    unknown = [c for c in have if c not in seen]
+    missing = [c for c in want if c not in cols]
+    dup = sorted(c for c, k in Counter(have).items() if k > 1) if len(cols) < len(have) else []
+    if unknown or missing or dup:
+        parts = []
+        if unknown:
+            parts.append(f"not seen at fit time: {', '.join(map(repr, unknown))}")
+        if missing:
+            parts.append(f"seen at fit time but missing: {', '.join(map(repr, missing))}")
+        if dup:
+            parts.append(f"repeated: {', '.join(map(repr, dup))}")
+        raise ValueError(f"{name}'s column names do not match the fitted features ({'; '.join(parts)})")
+    return X[want]
+
+
+def _refuse_sparse(value: Any, name: str) -> None:
+    from scipy import sparse
+
+    if sparse.issparse(value):
+        raise TypeError(
+            f"{name} is a scipy.sparse {type(value).__name__}: sparse input is not supported "
+            f"yet; pass {name}.toarray() (dense) instead"
+        )
+
+
 def feature_names(X: Any) -> np.ndarray | None:
     """Column names of a DataFrame-like ``X`` if they are all strings, else None."""
     cols = getattr(X, "columns", None)
@@ -117,6 +233,7 @@ def check_numeric_columns(value: Any, name: str = "X") -> None:
 
 
 def _as_float_array(value: Any, name: str) -> np.ndarray:
+    _refuse_sparse(value, name)
     check_numeric_columns(value, name)
     dtypes = getattr(value, "dtypes", None)
     if hasattr(value, "to_numpy") and (dtypes is not None or hasattr(value, "dtype")):

@@ -10,11 +10,25 @@ Subcommands
     The MAP (or, with ``--mcmc``, the posterior) on a file, saved with
     :func:`bayesreg.io.save`.
 ``bayesreg demo``
-    The demonstration (:func:`bayesreg.demo.run_demo`), what ``make demo`` runs.
+    The demonstration (:func:`bayesreg.demo.run_demo`), what ``make demo`` runs; prints
+    the path of its ``report.html``.
 
-Exit codes: 0 success, 1 a validation row disagrees (or the demo is unavailable),
-2 bad input (a missing file, an unknown column, a NaN, a non-numeric column, a bad
-option value), printed as one line ``bayesreg: error: ...`` on stderr, no traceback.
+``validate`` and ``fit`` read the data with :func:`bayesreg.data.load_dataset`;
+``--one-hot`` encodes non-numeric feature columns as ``column=level`` indicators and
+``--standardize`` scales every feature to sd 1 (:meth:`~bayesreg.data.Dataset.standardized`),
+both named in the output; ``fit`` then also prints the coefficients in the file's units
+and writes ``preprocessing.json`` beside the model. Posterior intervals use
+:data:`bayesreg.settings.CI_PROB` unless ``--prob`` says otherwise.
+
+``fit --mcmc`` learns the noise scale σ unless ``--sigma`` fixes it (``--sigma
+learn|jeffreys|NUMBER``) and prints what was used; the MAP beside the posterior is then at
+σ's posterior mean.
+
+Exit codes: 0 success, 1 a validation row disagrees (or the demo is unavailable, or an
+unexpected internal error), 2 bad input (a missing file, an unknown column, a NaN, a
+non-numeric column, a bad option value, data the model cannot represent), 130
+interrupted; every error is one line ``bayesreg: error: ...`` on stderr, never a
+traceback.
 
 Prior names, aliases and preset estimators come from :mod:`bayesreg.families`.
 """
@@ -29,8 +43,9 @@ from typing import Any, NoReturn
 
 from bayesreg._validation import check_positive
 from bayesreg.families import PENALTY_FAMILIES, parse_scale, penalty_family
+from bayesreg.settings import ci_prob, interval_label
 
-__all__ = ["main", "UsageError", "build_parser"]
+__all__ = ["main", "UsageError", "build_parser", "PREPARATION_FILE"]
 
 PROG = "bayesreg"
 
@@ -60,15 +75,20 @@ def _option_type(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return convert
 
 
-def _count(text: str) -> int:
-    """An integer >= 1."""
+def _integer(text: str, minimum: int) -> int:
+    """An integer >= ``minimum``."""
     try:
         v = int(text)
     except ValueError:
         raise ValueError(f"expected an integer, got {text!r}") from None
-    if v < 1:
-        raise ValueError(f"expected an integer >= 1, got {text!r}")
+    if v < minimum:
+        raise ValueError(f"expected an integer >= {minimum}, got {text!r}")
     return v
+
+
+def _count(text: str) -> int:
+    """An integer >= 1."""
+    return _integer(text, 1)
 
 
 def _jobs(text: str) -> int:
@@ -81,8 +101,30 @@ def _number(text: str) -> float:
     return check_positive("the value", text)
 
 
+def _seed(text: str) -> int:
+    """An integer >= 0 (NumPy's seeds are non-negative)."""
+    return _integer(text, 0)
+
+
+#: ``--sigma`` words that learn the noise scale (``fit --mcmc``), and the sampler's spelling
+SIGMA_MODES = {"learn": None, "jeffreys": "jeffreys"}
+
+
+def _sigma_choice(text: str) -> float | str:
+    """``learn``, ``jeffreys`` or a finite number > 0."""
+    word = text.strip().lower()
+    if word in SIGMA_MODES:
+        return word
+    try:
+        return _number(text)
+    except (ValueError, TypeError):
+        raise ValueError(f"expected 'learn', 'jeffreys' or a number > 0, got {text!r}") from None
+
+
 _positive_float = _option_type(_number)
 _positive_int = _option_type(_count)
+_seed_type = _option_type(_seed)
+_sigma_type = _option_type(_sigma_choice)
 _jobs_type = _option_type(_jobs)
 _family_type = _option_type(penalty_family)
 _scale_type = _option_type(parse_scale)
@@ -102,7 +144,7 @@ _FAMILY_CHOICES = ", ".join(
 )
 
 
-def _add_data_options(p: argparse.ArgumentParser) -> None:
+def _add_data_options(p: argparse.ArgumentParser, *, learn_sigma: bool = False) -> None:
     g = p.add_argument_group("data")
     g.add_argument(
         "--data",
@@ -120,11 +162,35 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
         action="store_false",
         help="fit without an intercept",
     )
+    if learn_sigma:
+        g.add_argument(
+            "--sigma",
+            type=_sigma_type,
+            default=None,
+            help="noise standard deviation σ: a number fixes it (and turns prior scales into "
+            "the MAP's penalty); with --mcmc, 'learn' (the default: half-t prior) or "
+            "'jeffreys' samples it, and the MAP is reported at its posterior mean. Without "
+            "--mcmc the default is 1",
+        )
+    else:
+        g.add_argument(
+            "--sigma",
+            type=_positive_float,
+            default=1.0,
+            help="noise standard deviation σ that turns prior scales into penalties (default 1)",
+        )
     g.add_argument(
-        "--sigma",
-        type=_positive_float,
-        default=1.0,
-        help="noise standard deviation σ that turns prior scales into penalties (default 1)",
+        "--one-hot",
+        dest="one_hot",
+        action="store_true",
+        help="encode each non-numeric feature column as indicator columns COLUMN=LEVEL "
+        "(every level but the first, sorted, which is the reference)",
+    )
+    g.add_argument(
+        "--standardize",
+        action="store_true",
+        help="centre every feature column and scale it to standard deviation 1 before fitting, "
+        "so that one prior scale means the same for every coefficient",
     )
 
 
@@ -195,7 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
         "posterior), print the coefficients and save the model to --out with "
         "bayesreg.io.save (model.json, posterior.nc).",
     )
-    _add_data_options(f)
+    _add_data_options(f, learn_sigma=True)
     f.add_argument(
         "--prior",
         type=_family_type,
@@ -216,7 +282,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--tune", type=_positive_int, default=1000, help="tuning steps per chain (default 1000)"
     )
     f.add_argument("--chains", type=_positive_int, default=4, help="chains (default 4)")
-    f.add_argument("--seed", type=int, default=None, help="random seed of the sampler")
+    f.add_argument(
+        "--prob",
+        type=_option_type(ci_prob),
+        default=None,
+        help=f"probability of the posterior intervals (default {ci_prob():g}, bayesreg.settings.CI_PROB)",
+    )
+    f.add_argument("--seed", type=_seed_type, default=None, help="random seed of the sampler (>= 0)")
     f.add_argument(
         "--out", metavar="DIR", type=Path, required=True, help="directory to save the model in"
     )
@@ -254,9 +326,22 @@ def _load(args: argparse.Namespace):
             "--weights needs --data (the built-in diabetes data has no weights column)"
         )
     try:
-        return load_dataset(args.data, target=args.target, weights=args.weights)
+        ds = load_dataset(args.data, target=args.target, weights=args.weights, one_hot=args.one_hot)
     except DataError as exc:
         raise UsageError(str(exc)) from None
+    return ds.standardized() if args.standardize else ds
+
+
+def _preparation(ds: Any) -> list[str]:
+    """The lines that say how the file's columns became the features."""
+    lines = [
+        f"one-hot {column}: reference level {levels[0]!r}; columns "
+        + ", ".join(f"{column}={level}" for level in levels[1:])
+        for column, levels in ds.encodings.items()
+    ]
+    if ds.center is not None:
+        lines.append("standardized: every feature centred and scaled to sd 1 (coefficients per sd)")
+    return lines
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -301,6 +386,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         f"bayesreg validate: {ds.source}, target {ds.target!r}, n={ds.n_samples}, "
         f"p={ds.n_features}, sigma={args.sigma:g}, tol={args.tol:g}"
     )
+    for line in _preparation(ds):
+        print(line)
     print(table.format())
     if out is not None:
         try:
@@ -317,6 +404,53 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1
 
 
+def _sigma_plan(args: argparse.Namespace) -> tuple[float, Any, str]:
+    """``(the MAP's sigma, the sampler's sigma, how it is described)`` from ``--sigma``."""
+    choice = args.sigma
+    if choice is None:
+        choice = "learn" if args.mcmc else 1.0
+    if isinstance(choice, str):
+        if not args.mcmc:
+            raise UsageError(
+                f"argument --sigma: {choice!r} samples the noise scale, which needs --mcmc; "
+                "the MAP alone needs a number"
+            )
+        prior = "half-t prior" if choice == "learn" else "Jeffreys prior"
+        return 1.0, SIGMA_MODES[choice], f"sigma learned ({prior})"
+    return float(choice), float(choice), f"sigma={choice:g} (fixed)"
+
+
+def _sample(est: Any, X: Any, ds: Any, args: argparse.Namespace, post_sigma: Any, text: str) -> str:
+    """Sample the posterior into ``est``; a learned σ also moves the MAP to σ's posterior
+    mean. Returns the line that says which σ was used."""
+    import numpy as np
+
+    est.sample_posterior(
+        X,
+        ds.y,
+        sample_weight=ds.sample_weight,
+        sigma=post_sigma,
+        draws=args.draws,
+        tune=args.tune,
+        chains=args.chains,
+        random_seed=args.seed,
+        progressbar=_progress(args),
+    )
+    post = est.posterior_["posterior"]
+    if isinstance(post_sigma, float) or "sigma" not in post:
+        return f"posterior: {text}"
+    s = np.asarray(post["sigma"]).ravel()
+    lo, hi = np.quantile(s, [0.03, 0.97])
+    posterior = est.posterior_
+    est.set_params(sigma=float(s.mean()))
+    est.fit(X, ds.y, sample_weight=ds.sample_weight)
+    est.posterior_ = posterior
+    return (
+        f"posterior: {text}, mean {s.mean():.6g}, 94% interval [{lo:.4g}, {hi:.4g}]; "
+        f"the MAP is at sigma={s.mean():.6g}"
+    )
+
+
 def _cmd_fit(args: argparse.Namespace) -> int:
     import dataclasses
 
@@ -327,8 +461,9 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
     fam = args.prior  # a PriorFamily (the --prior type)
     prior = fam.prior(args.scale)
+    map_sigma, post_sigma, sigma_text = _sigma_plan(args)
     est = fam.estimator_class(
-        **dataclasses.asdict(prior), sigma=args.sigma, fit_intercept=args.fit_intercept
+        **dataclasses.asdict(prior), sigma=map_sigma, fit_intercept=args.fit_intercept
     )
     out = args.out
     if out.exists() and (
@@ -338,45 +473,65 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     ds = _load(args)
     X = ds.frame()
     est.fit(X, ds.y, sample_weight=ds.sample_weight)
+    sigma_line = _sample(est, X, ds, args, post_sigma, sigma_text) if args.mcmc else None
     sk = sklearn_text(*est.result_.sklearn_params)
     print(
         f"bayesreg fit: {ds.source}, target {ds.target!r}, n={ds.n_samples}, p={ds.n_features}, "
-        f"prior {est.result_.prior!r}, sigma={args.sigma:g}"
+        f"prior {est.result_.prior!r}, sigma={est.sigma:g}"
     )
+    if sigma_line is not None:
+        print(sigma_line)
+    for line in _preparation(ds):
+        print(line)
     print(f"MAP = scikit-learn {sk}; KKT residual {est.kkt_residual_:.1e}")
     names = list(ds.feature_names)
     rows = [("feature", "MAP coef")] + [(n, f"{c:.6g}") for n, c in zip(names, est.coef_)]
     rows.append(("(intercept)", f"{est.intercept_:.6g}"))
+    if ds.center is not None:
+        coef, intercept = ds.original_units(est.coef_, est.intercept_)
+        rows[0] = ("feature", "MAP coef (per sd)", "MAP coef (per unit)")
+        for j, c in enumerate([*coef, intercept]):
+            rows[j + 1] = rows[j + 1] + (f"{c:.6g}",)
     if args.mcmc:
-        est.sample_posterior(
-            X,
-            ds.y,
-            sample_weight=ds.sample_weight,
-            draws=args.draws,
-            tune=args.tune,
-            chains=args.chains,
-            random_seed=args.seed,
-            progressbar=_progress(args),
-        )
         post = est.posterior_["posterior"]
+        prob = ci_prob(args.prob)
+        tails = [(1 - prob) / 2, (1 + prob) / 2]  # the equal-tailed interval
         coef = np.asarray(post["coef"]).reshape(-1, ds.n_features)
-        lo, hi = np.quantile(coef, [0.03, 0.97], axis=0)
-        rows[0] = rows[0] + ("posterior mean", "94% interval")
+        lo, hi = np.quantile(coef, tails, axis=0)
+        rows[0] = rows[0] + ("posterior mean", interval_label(prob))
         for j in range(ds.n_features):
             rows[j + 1] = rows[j + 1] + (f"{coef[:, j].mean():.6g}", f"[{lo[j]:.4g}, {hi[j]:.4g}]")
         if "intercept" in post:
             b = np.asarray(post["intercept"]).ravel()
-            bl, bh = np.quantile(b, [0.03, 0.97])
+            bl, bh = np.quantile(b, tails)
             rows[-1] = rows[-1] + (f"{b.mean():.6g}", f"[{bl:.4g}, {bh:.4g}]")
     width = [max(len(r[i]) for r in rows if i < len(r)) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(c.ljust(width[i]) for i, c in enumerate(r)).rstrip())
     try:
         io.save(est, out)
+        _save_preparation(ds, out)
     except OSError as exc:
         raise UsageError(f"cannot save to {out}: {exc}") from None
     print(f"saved to {out} (load with bayesreg.io.load({str(out)!r}))")
+    if ds.encodings or ds.center is not None:
+        print(f"the model expects the prepared columns: see {out / PREPARATION_FILE}")
     return 0
+
+
+#: the file ``bayesreg fit`` writes beside the model when --one-hot or --standardize changed the columns
+PREPARATION_FILE = "preprocessing.json"
+
+
+def _save_preparation(ds: Any, out: Path) -> None:
+    """Write (or remove a stale) :data:`PREPARATION_FILE`: :meth:`Dataset.preprocessing`."""
+    import json
+
+    path = out / PREPARATION_FILE
+    if ds.encodings or ds.center is not None:
+        path.write_text(json.dumps(ds.preprocessing(), indent=1), encoding="utf-8")
+    elif path.exists():
+        path.unlink()
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -390,8 +545,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
             )
             return 1
         raise
-    path = run_demo(args.out, progressbar=_progress(args))
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"argument --out: {args.out} exists and is not a directory")
+    try:
+        path = run_demo(args.out, progressbar=_progress(args))
+    except OSError as exc:
+        raise UsageError(f"cannot write the demo to {args.out}: {exc.strerror or exc}") from None
     print(f"demo outputs written to {path}")
+    print(f"report: {(Path(path) / 'report.html').resolve()}")
     return 0
 
 
@@ -425,6 +586,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except (ValueError, TypeError) as exc:  # the library's checks: bad input for the model
+        print(f"{PROG}: error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback: one line, and how to see the details
+        msg = " ".join(str(exc).split()) or "(no message)"
+        print(f"{PROG}: error: unexpected {type(exc).__name__}: {msg} (please report it)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -34,13 +34,16 @@ class _MAPBase(RegressorMixin, BaseEstimator):
         """
         prior = check_prior(self._prior())
         check_bool("fit_intercept", self.fit_intercept)
-        X, y, sw = self._check_fit_data(X, y, sample_weight)
+        self._fit_checked(prior, *self._check_fit_data(X, y, sample_weight))
+        return self
+
+    def _fit_checked(self, prior: Prior, X: Any, y: Any, sw: Any) -> None:
+        """The MAP of data :meth:`_check_fit_data` validated, stored."""
         res = map_estimate(
             X, y, prior, sigma=self.sigma, fit_intercept=self.fit_intercept, sample_weight=sw,
             check_input=False,
         )
         self._store_map(res)
-        return self
 
     def _check_fit_data(self, X: Any, y: Any, sample_weight: Any):
         """Validated float64 ``(X, y, sample_weight)``, checked once here so that the solvers
@@ -119,11 +122,15 @@ class _MAPBase(RegressorMixin, BaseEstimator):
 
             X = SufficientStatistics.from_dask(X, y, sample_weight, bool(kwargs["fit_intercept"]))
             y = sample_weight = None
+        # validated once, here: the MAP and the sampler take the checked arrays as they are
+        X, y, sample_weight = self._check_fit_data(X, y, sample_weight)
         if prior.has_penalty:
-            self.fit(X, y, sample_weight=sample_weight)
-        else:
-            self._check_fit_data(X, y, sample_weight)
-        self.posterior_ = sample_posterior(X, y, prior, sample_weight=sample_weight, **kwargs)
+            check_bool("fit_intercept", self.fit_intercept)
+            self._fit_checked(prior, X, y, sample_weight)
+        kwargs.setdefault("feature_names", getattr(self, "feature_names_in_", None))
+        self.posterior_ = sample_posterior(
+            X, y, prior, sample_weight=sample_weight, check_input=False, **kwargs
+        )
         if not prior.has_penalty:
             post = self.posterior_["posterior"]
             self.coef_ = post["coef"].mean(("chain", "draw")).values

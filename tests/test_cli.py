@@ -419,6 +419,10 @@ def test_fit_mcmc_saves_the_posterior(tmp_path, monkeypatch, capsys):
     assert calls["random_seed"] == 7 and calls["progressbar"] is False
     assert calls["columns"][:3] == ["age", "sex", "bmi"]
     assert "posterior mean" in out and "94% interval" in out
+    post = np.asarray(load(tmp_path / "m").posterior_["posterior"]["coef"]).reshape(-1, 10)
+    lo, hi = np.quantile(post[:, 0], [0.03, 0.97])  # the package's 94%: equal-tailed
+    (age,) = [line for line in out.splitlines() if line.startswith("age ")]
+    assert age.endswith(f"[{lo:.4g}, {hi:.4g}]")
     back = load(tmp_path / "m")
     assert any(p.suffix in (".nc", ".zarr") for p in (tmp_path / "m").iterdir())
     assert back.posterior_["posterior"]["coef"].shape == (1, 20, 10)
@@ -436,6 +440,7 @@ def test_demo_calls_run_demo(tmp_path, monkeypatch, capsys):
     code, out, _ = run(["demo", "--out", str(tmp_path / "d")], capsys)
     assert code == 0 and seen == {"out_dir": tmp_path / "d", "progressbar": False}
     assert str(tmp_path / "d") in out
+    assert f"report: {(tmp_path / 'd' / 'report.html').resolve()}" in out.splitlines()  # where to look
     code, _, _ = run(["demo"], capsys)
     assert code == 0 and seen["out_dir"] == Path("demo-output")
 
@@ -614,3 +619,184 @@ def test_fit_mcmc_real_round_trip(tmp_path, capsys):
     assert list(post["feature"].values) == ["a", "b", "c"]
     ref = bayesreg.LassoMAP(0.5).fit(X, y)
     np.testing.assert_allclose(est.coef_, ref.coef_, rtol=0, atol=1e-12)
+
+
+# ----------------------------------------------------------------- one-hot and standardise
+@pytest.fixture
+def categorical_csv(tmp_path, monkeypatch):
+    """Raw units (income in dollars) and a text column: what --standardize and --one-hot are for."""
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    n = 120
+    frame = pd.DataFrame({
+        "income": rng.normal(50_000, 15_000, n),
+        "colour": rng.choice(["red", "green", "blue"], n),
+        "age": rng.uniform(20, 70, n),
+    })
+    frame["y"] = 1e-4 * frame.income + 2.0 * (frame.colour == "red") - 0.05 * frame.age + rng.normal(0, 1, n)
+    frame.to_csv(tmp_path / "people.csv", index=False)
+    monkeypatch.chdir(tmp_path)
+    return frame
+
+
+def _design(frame):
+    """The one-hot design by hand: reference level 'blue' (first sorted), indicators in place."""
+    import pandas as pd
+
+    return pd.DataFrame({"income": frame.income, "colour=green": (frame.colour == "green") * 1.0,
+                         "colour=red": (frame.colour == "red") * 1.0, "age": frame.age})
+
+
+def test_fit_one_hot_and_standardize(categorical_csv, capsys):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    code, out, _ = run(["fit", "--data", "people.csv", "--target", "y", "--prior", "lasso", "--scale", "0.2",
+                        "--one-hot", "--standardize", "--out", "m"], capsys)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert "one-hot colour: reference level 'blue'; columns colour=green, colour=red" in lines
+    assert any(line.startswith("standardized: every feature centred and scaled to sd 1") for line in lines)
+    X = _design(categorical_csv)
+    y = categorical_csv.y.to_numpy()
+    n = len(y)
+    # the same MAP as scikit-learn's Pipeline(StandardScaler, Lasso(alpha = σ²/(n b)))
+    pipe = make_pipeline(StandardScaler(), Lasso(alpha=1.0 / (n * 0.2), tol=1e-12, max_iter=10**6)).fit(X, y)
+    est = load("m")
+    assert list(est.feature_names_in_) == list(X.columns)
+    np.testing.assert_allclose(est.coef_, pipe[-1].coef_, atol=1e-8)
+    rows = {line.split()[0]: line.split()[1:] for line in lines if line.split() and line.split()[0] in X.columns}
+    assert set(rows) == set(X.columns)  # the encoded columns are named in the output
+    per_unit = pipe[-1].coef_ / pipe[0].scale_
+    for j, name in enumerate(X.columns):
+        assert float(rows[name][0]) == pytest.approx(pipe[-1].coef_[j], rel=1e-5, abs=1e-9)
+        assert float(rows[name][1]) == pytest.approx(per_unit[j], rel=1e-5, abs=1e-12)
+    prep = json.loads((data_path := Path("m") / "preprocessing.json").read_text())
+    assert prep["encodings"] == {"colour": ["blue", "green", "red"]}
+    np.testing.assert_allclose(prep["center"], X.mean().to_numpy())
+    np.testing.assert_allclose(prep["scale"], X.std(ddof=0).to_numpy())
+    # a refit without the preparation removes the stale file
+    code, out, _ = run(["fit", "--data", "people.csv", "--target", "y", "--prior", "lasso", "--scale", "0.2",
+                        "--one-hot", "--out", "m"], capsys)
+    assert code == 0 and "standardized" not in out and "center" not in json.loads(data_path.read_text())
+    code, out, _ = run(["fit", "--data", "people.csv", "--target", "y", "--prior", "lasso", "--scale", "0.2",
+                        "--out", "m"], capsys)
+    assert code == 2  # and a text column without --one-hot is refused
+
+
+def test_validate_one_hot_and_standardize(categorical_csv, capsys):
+    code, out, _ = run(["validate", "--data", "people.csv", "--target", "y", "--one-hot", "--standardize",
+                        "--priors", "lasso", "ridge", "--scales", "0.05", "1", "--no-progress"], capsys)
+    assert code == 0, out
+    lines = out.splitlines()
+    assert "p=4" in lines[0]
+    assert lines[1] == "one-hot colour: reference level 'blue'; columns colour=green, colour=red"
+    assert lines[2].startswith("standardized:")
+    assert lines[-1].startswith("OK: all 4 rows agree")
+
+
+def test_non_numeric_column_suggests_one_hot(categorical_csv, capsys):
+    code, out, err = run(["validate", "--data", "people.csv", "--target", "y", "--no-progress"], capsys)
+    assert_one_line_error(code, out, err, r"non-numeric feature column 'colour'; encode it .*--one-hot")
+
+
+# ------------------------------------------------------------------ no silent sigma
+def _fake_posterior(calls, with_sigma):
+    import arviz_base as azb
+
+    def fake(self, X, y, sample_weight=None, **kwargs):
+        calls.append(kwargs)
+        self.fit(X, y, sample_weight=sample_weight)
+        rng = np.random.default_rng(0)
+        post = {
+            "coef": self.coef_ + 0.01 * rng.standard_normal((1, 20, X.shape[1])),
+            "intercept": self.intercept_ + rng.standard_normal((1, 20)),
+        }
+        if with_sigma:
+            post["sigma"] = 54.0 + rng.standard_normal((1, 20))
+        self.posterior_ = azb.from_dict(
+            {"posterior": post}, dims={"coef": ["feature"]}, coords={"feature": list(X.columns)}
+        )
+        return self
+
+    return fake
+
+
+@pytest.mark.parametrize(
+    "sigma_args,expected,learned",
+    [([], None, True), (["--sigma", "learn"], None, True), (["--sigma", "jeffreys"], "jeffreys", True),
+     (["--sigma", "2.5"], 2.5, False)],
+)
+def test_fit_mcmc_learns_sigma_unless_fixed(tmp_path, monkeypatch, capsys, sigma_args, expected, learned):
+    from bayesreg.estimators import _MAPBase
+
+    calls = []
+    monkeypatch.setattr(_MAPBase, "sample_posterior", _fake_posterior(calls, learned))
+    code, out, err = run(
+        ["fit", "--prior", "lasso", "--scale", "0.1", "--mcmc", *sigma_args, "--out", str(tmp_path / "m")],
+        capsys,
+    )
+    assert code == 0, err
+    assert calls[0]["sigma"] == expected
+    if learned:
+        assert re.search(r"posterior: sigma learned \((half-t|Jeffreys) prior\), mean 5\d\.\d+", out)
+        est = load(tmp_path / "m")
+        assert est.sigma == pytest.approx(54.0, abs=1.0)  # the MAP is at sigma's posterior mean
+        assert f"sigma={est.sigma:g}" in out.splitlines()[0]
+    else:
+        assert "posterior: sigma=2.5 (fixed)" in out and load(tmp_path / "m").sigma == 2.5
+
+
+@pytest.mark.parametrize(
+    "argv,match",
+    [
+        (["fit", "--prior", "lasso", "--scale", "0.1", "--sigma", "learn", "--out", "m"], r"--sigma: 'learn'.*needs --mcmc"),
+        (["fit", "--prior", "lasso", "--scale", "0.1", "--sigma", "guess", "--out", "m"], r"argument --sigma"),
+        (["fit", "--prior", "lasso", "--scale", "0.1", "--mcmc", "--seed", "-1", "--out", "m"], r"argument --seed"),
+        (["validate", "--sigma", "learn"], r"argument --sigma"),
+    ],
+)
+def test_sigma_and_seed_errors_are_one_line(tmp_path, monkeypatch, capsys, argv, match):
+    monkeypatch.chdir(tmp_path)
+    assert_one_line_error(*run(argv, capsys), match)
+
+
+def test_demo_out_an_existing_file_is_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "bayesreg.demo", types.SimpleNamespace(run_demo=lambda *a, **k: None))
+    (tmp_path / "taken").write_text("x")
+    assert_one_line_error(*run(["demo", "--out", str(tmp_path / "taken")], capsys), r"not a directory")
+
+
+def test_unexpected_errors_never_print_a_traceback(tmp_path, monkeypatch, capsys):
+    from bayesreg.estimators import _MAPBase
+
+    def boom(self, *a, **k):
+        raise RuntimeError("something broke")
+
+    monkeypatch.setattr(_MAPBase, "fit", boom)
+    code, out, err = run(["fit", "--prior", "lasso", "--scale", "0.1", "--out", str(tmp_path / "m")], capsys)
+    assert code == 1 and "Traceback" not in err
+    assert err.strip() == "bayesreg: error: unexpected RuntimeError: something broke (please report it)"
+
+
+def test_wide_csv_loads_in_about_the_time_pandas_takes(tmp_path):
+    """40,000 columns: the duplicate-name check was quadratic (28 s); now linear."""
+    import time
+
+    import pandas as pd
+
+    from bayesreg.data import load_dataset
+
+    rng = np.random.default_rng(0)
+    cols = [f"x{j}" for j in range(40_000)] + ["y"]
+    path = tmp_path / "wide.csv"
+    pd.DataFrame(rng.standard_normal((20, len(cols))), columns=cols).to_csv(path, index=False)
+    t0 = time.perf_counter()
+    pd.read_csv(path)
+    t_pandas = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ds = load_dataset(path, target="y")
+    t_ours = time.perf_counter() - t0
+    assert ds.X.shape == (20, 40_000)
+    assert t_ours < 4 * t_pandas + 2.0, (t_ours, t_pandas)

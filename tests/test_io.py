@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib.util
 import json
+import os
 
 import arviz_base as azb
 import numpy as np
@@ -269,3 +270,90 @@ def test_errors(tmp_path):
     with pytest.raises(ValueError, match="posterior_format"):
         est.posterior_ = _synthetic_posterior(X.shape[1], [f"x{j}" for j in range(X.shape[1])])
         save(est, tmp_path / "w", posterior_format="hdf9")
+
+
+# ------------------------------------------------------------ failures lose nothing
+def _hidden(directory):
+    return sorted(p.name for p in directory.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("where", ["arrays", "rename", "interrupt"])
+def test_a_failed_save_leaves_the_previous_one_intact(tmp_path, monkeypatch, where):
+    X, y = make_design("n>p", seed=3)
+    names = [f"x{j}" for j in range(X.shape[1])]
+    old = bayesreg.LassoMAP(0.2).fit(X, y)
+    old.posterior_ = _synthetic_posterior(X.shape[1], names)
+    save(old, tmp_path / "m")
+    (tmp_path / "m" / "notes.txt").write_text("mine")  # not bayesreg's: must survive
+    before = {p.name: p.read_bytes() for p in (tmp_path / "m").iterdir()}
+    new = bayesreg.LassoMAP(0.05).fit(X, 2 * y)
+    new.posterior_ = _synthetic_posterior(X.shape[1], names)
+    import bayesreg.io as bio
+
+    if where == "arrays":
+        def fail(*a, **k):
+            raise OSError("disk full")
+
+        monkeypatch.setattr(bio.np, "savez", fail)
+        error = OSError
+    else:
+        real = os.replace
+        error = OSError if where == "rename" else KeyboardInterrupt
+
+        def replace(src, dst):  # fail as the new save is renamed into place
+            if ".saving-" in str(src) and str(dst) == str(tmp_path / "m"):
+                raise error("injected")
+            return real(src, dst)
+
+        monkeypatch.setattr(bio.os, "replace", replace)
+    with pytest.raises(error):
+        save(new, tmp_path / "m")
+    monkeypatch.undo()
+    assert {p.name: p.read_bytes() for p in (tmp_path / "m").iterdir()} == before
+    assert _hidden(tmp_path) == []  # no staging or set-aside directory left behind
+    assert_same_estimator(old, load(tmp_path / "m"))
+    save(new, tmp_path / "m")  # and the next save works, keeping the foreign file
+    assert_same_estimator(new, load(tmp_path / "m"))
+    assert (tmp_path / "m" / "notes.txt").read_text() == "mine"
+    assert _hidden(tmp_path) == []
+
+
+def _edited(tmp_path, edit):
+    X, y = make_design("n>p", seed=0)
+    est = bayesreg.MAPRegressor(bayesreg.Laplace(0.2)).fit(X, y)
+    path = tmp_path / "m"
+    save(est, path)
+    doc = json.loads((path / MODEL_FILE).read_text())
+    edit(doc)
+    (path / MODEL_FILE).write_text(json.dumps(doc))
+    return path
+
+
+@pytest.mark.parametrize(
+    "edit,field",
+    [
+        (lambda d: d.pop("fitted"), "'fitted' is missing"),
+        (lambda d: d["fitted"]["coef_"].update(key="a99"), "'fitted.coef_'.*a99"),
+        (lambda d: d["fitted"]["coef_"].update(dtype="<i8"), "'fitted.coef_'.*dtype"),
+        (lambda d: d["fitted"]["coef_"].pop("key"), "'fitted.coef_'"),
+        (lambda d: d["fitted"].update(n_features_in_=5), "'fitted.n_features_in_'"),
+        (lambda d: d["fitted"].update(intercept_="zero"), "'fitted.intercept_'"),
+        (lambda d: d["params"]["items"]["prior"]["fields"].update(scale=-1), "'params.prior'.*scale must be"),
+        (lambda d: d["params"]["items"].update(sigma=0), "'params.sigma'"),
+        (lambda d: d["params"]["items"].update(colour="red"), "'params'.*colour"),
+        (lambda d: d.update(format_version="2"), "'format_version'"),
+    ],
+)
+def test_hand_edited_files_name_the_file_and_the_field(tmp_path, edit, field):
+    path = _edited(tmp_path, edit)
+    with pytest.raises(ValueError, match=field) as info:
+        load(path)
+    assert str(path / MODEL_FILE) in str(info.value)
+
+
+def test_save_of_a_foreign_estimator_says_save():
+    from sklearn.linear_model import Lasso
+    from sklearn.pipeline import make_pipeline
+
+    with pytest.raises(ValueError, match="refusing to save class 'sklearn.pipeline.Pipeline'"):
+        save(make_pipeline(Lasso()), "unused")

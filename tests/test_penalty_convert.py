@@ -73,10 +73,26 @@ def test_penalty_rejects_bad_values(field, bad):
         Penalty(**{field: bad})
 
 
-@pytest.mark.parametrize("bad", ["a", None, [1.0]])
+@pytest.mark.parametrize("bad", ["a", None, ["a", 1.0]])
 def test_penalty_rejects_non_numbers(bad):
     with pytest.raises(TypeError, match="l1"):
         Penalty(l1=bad)
+
+
+@pytest.mark.parametrize("bad", [[[1.0]], [], [1.0, -1.0], [1.0, np.inf]])
+def test_penalty_rejects_bad_per_coefficient_weights(bad):
+    with pytest.raises(ValueError, match="l1"):
+        Penalty(l1=bad)
+
+
+def test_per_coefficient_penalty_is_a_value():
+    pen = Penalty([1.0, 0.0], 2.0)
+    assert pen.per_coefficient and pen.n_features == 2 and pen.kind == "elasticnet"
+    assert pen == Penalty(np.array([1.0, 0.0]), 2.0) and hash(pen) == hash(Penalty([1.0, 0.0], 2.0))
+    assert pen.value(np.array([3.0, -1.0])) == 1.0 * 3.0 + 0.5 * 2.0 * 10.0
+    assert Penalty([2.0, 2.0], [1.0, 1.0]).shared() == Penalty(2.0, 1.0)
+    with pytest.raises(ValueError, match="different numbers of coefficients"):
+        Penalty([1.0, 2.0], [1.0, 2.0, 3.0])
 
 
 # ================================================ scikit-learn: formulas
@@ -173,6 +189,33 @@ def test_from_sklearn_formulas():
     assert en.l2_scale == pytest.approx(sigma / math.sqrt(l2), rel=1e-15)
 
 
+def test_from_sklearn_reads_the_cv_estimators(diabetes):
+    """"Tuned by CV, now give me the prior": the CV estimator's alpha_ (and l1_ratio_) is the
+    plain estimator's alpha, so its MAP is the CV estimator's refit."""
+    from sklearn.linear_model import ElasticNetCV, LassoCV, RidgeCV
+
+    from bayesreg import map_estimate
+
+    X, y = diabetes
+    n, sigma = len(y), 50.0
+    lasso = LassoCV(cv=3, alphas=20, tol=1e-10, max_iter=100_000).fit(X, y)
+    lap = convert.from_sklearn(lasso, sigma=sigma, n_samples=n)
+    assert isinstance(lap, Laplace)
+    assert lap.scale == pytest.approx(sigma**2 / (n * lasso.alpha_), rel=1e-15)  # b = σ²/(n α_)
+    np.testing.assert_allclose(map_estimate(X, y, lap, sigma=sigma).coef, lasso.coef_, atol=1e-6)
+    ridge = RidgeCV(alphas=[0.01, 0.1, 1.0]).fit(X, y)
+    g = convert.from_sklearn(ridge, sigma=sigma)
+    assert g.scale == pytest.approx(sigma / math.sqrt(ridge.alpha_), rel=1e-15)  # τ = σ/√α_
+    np.testing.assert_allclose(map_estimate(X, y, g, sigma=sigma).coef, ridge.coef_, rtol=1e-8)
+    enet = ElasticNetCV(l1_ratio=[0.3, 0.8], cv=3, alphas=10, tol=1e-10, max_iter=100_000).fit(X, y)
+    en = convert.from_sklearn(enet, sigma=sigma, n_samples=n)
+    l1, l2 = enet.alpha_ * n * enet.l1_ratio_, enet.alpha_ * n * (1 - enet.l1_ratio_)
+    assert en.l1_scale == pytest.approx(sigma**2 / l1, rel=1e-13)
+    assert en.l2_scale == pytest.approx(sigma / math.sqrt(l2), rel=1e-13)
+    with pytest.raises(ValueError, match="LassoCV is not fitted"):
+        convert.from_sklearn(LassoCV(), sigma=sigma, n_samples=n)
+
+
 def test_from_sklearn_rejects_other_estimators():
     with pytest.raises(TypeError, match="Ridge, Lasso or ElasticNet"):
         convert.from_sklearn(LinearRegression(), sigma=1.0)
@@ -246,54 +289,106 @@ def test_to_sklearn_precise_settings_and_overrides():
 
 
 # ================================================================== glmnet
-def glmnet_objective(X, y, sw, w, b0, lam, alpha):
-    r"""glmnet's documented Gaussian objective (``standardize=FALSE``).
+def glmnet_y_scale(y, sw, intercept):
+    """The scale glmnet's Gaussian family divides y and every lambda by (its Fortran
+    ``standard``: weights normalised to sum to 1; centred with an intercept)."""
+    v = np.full(len(y), 1 / len(y)) if sw is None else sw / sw.sum()
+    yc = y - v @ y if intercept else y
+    return np.sqrt(v @ yc**2)
+
+
+def glmnet_objective(X, y, sw, w, b0, lam, alpha, *, intercept=True, vp=None, standardize=False):
+    r"""What glmnet minimises, written as its Fortran computes it: on the standardised
+    response :math:`y/s_y` (and, with ``standardize``, columns :math:`x_j/\xi_j`), with
+    weights summing to 1, penalty factors rescaled to sum to p, and ``lambda / s_y``:
 
     .. math::
 
-        \frac{1}{2N}\sum_i \tilde s_i (y_i - \beta_0 - x_i^\top\beta)^2
-        + \lambda\Big[\frac{1-\alpha}{2}\lVert\beta\rVert_2^2 + \alpha\lVert\beta\rVert_1\Big],
-
-    with the weights rescaled by glmnet to sum to N: :math:`\tilde s = N s / \sum s`.
+        \tfrac12\sum_i v_i (y_i/s_y - \beta_0/s_y - \sum_j (x_{ij}/\xi_j) a_j)^2
+        + \frac{\lambda}{s_y}\sum_j f_j\Big[\frac{1-\alpha}{2}a_j^2 + \alpha|a_j|\Big],
+        \qquad a_j = \beta_j\xi_j/s_y .
     """
-    N = len(y)
-    s = np.ones(N) if sw is None else N * sw / sw.sum()
-    r = y - b0 - X @ w
-    return (s * r * r).sum() / (2 * N) + lam * (
-        0.5 * (1 - alpha) * (w @ w) + alpha * np.abs(w).sum()
-    )
+    n, p = X.shape
+    v = np.full(n, 1 / n) if sw is None else sw / sw.sum()
+    ys = glmnet_y_scale(y, sw, intercept)
+    xs = np.sqrt(v @ (X - v @ X) ** 2) if standardize else np.ones(p)
+    f = np.ones(p) if vp is None else np.asarray(vp, float) * p / np.sum(vp)
+    a = w * xs / ys
+    r = y / ys - b0 / ys - (X / xs) @ a
+    return 0.5 * (v * r * r).sum() + lam / ys * (f * (0.5 * (1 - alpha) * a * a + alpha * np.abs(a))).sum()
 
 
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("intercept", [True, False])
 @pytest.mark.parametrize("prior", PRIORS)
-def test_glmnet_objective_is_ours_over_S(prior, weighted):
-    """For every (w, b): glmnet's objective = (σ²-units objective) / S, so same minimiser."""
+def test_glmnet_objective_is_ours_over_S_sy2(prior, weighted, intercept):
+    """For every (w, b): glmnet's objective = (σ²-units objective) / (S s_y²), so the same
+    minimiser, with (lambda, alpha) from glmnet_params given y."""
     X, y = make_design("n>p", seed=6)
+    y = 3.0 * y + 1.0  # a response whose scale is not 1
     sw = make_weights(len(y)) if weighted else None
     S = len(y) if sw is None else sw.sum()
     sigma = 1.7
-    lam, alpha = convert.glmnet_params(prior, sigma=sigma, n_samples=len(y), sample_weight=sw)
+    lam, alpha = convert.glmnet_params(prior, sigma=sigma, y=y, sample_weight=sw, fit_intercept=intercept)
     pen = prior.penalty(sigma)
+    ys = glmnet_y_scale(y, sw, intercept)
     rng = np.random.default_rng(0)
     s = np.ones(len(y)) if sw is None else sw
     for _ in range(5):
         w, b0 = rng.standard_normal(X.shape[1]), rng.standard_normal()
         r = y - b0 - X @ w
         ours = 0.5 * (s * r * r).sum() + pen.l1 * np.abs(w).sum() + 0.5 * pen.l2 * (w @ w)
-        assert glmnet_objective(X, y, sw, w, b0, lam, alpha) == pytest.approx(ours / S, rel=1e-13)
+        theirs = glmnet_objective(X, y, sw, w, b0, lam, alpha, intercept=intercept)
+        assert theirs == pytest.approx(ours / (S * ys**2), rel=1e-12)
+
+
+@pytest.mark.parametrize("standardize", [False, True])
+@pytest.mark.parametrize("alpha", [1.0, 0.6, 0.0])
+def test_from_glmnet_with_factors_minimises_glmnet_objective(alpha, standardize):
+    """penalty.factor (with a 0: unpenalised) and standardize=TRUE: the MAP of the converted
+    prior minimises glmnet's objective (checked by its optimality on random perturbations)."""
+    X, y = make_design("n>p", seed=9)
+    X = X * np.linspace(0.5, 3.0, X.shape[1])
+    sw = make_weights(len(y))
+    vp = np.linspace(0.0, 2.0, X.shape[1])
+    prior = convert.from_glmnet(
+        0.2, alpha, sigma=1.0, y=y, sample_weight=sw, penalty_factor=vp, X=X, standardize=standardize
+    )
+    res = bayesreg.map_estimate(X, y, prior, sigma=1.0, sample_weight=sw)
+    assert res.kkt_residual < 1e-12
+    obj = lambda w, b: glmnet_objective(X, y, sw, w, b, 0.2, alpha, vp=vp, standardize=standardize)  # noqa: E731
+    best = obj(res.coef, res.intercept)
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        dw = 1e-4 * rng.standard_normal(X.shape[1]) * rng.integers(0, 2, X.shape[1])
+        assert obj(res.coef + dw, res.intercept + 1e-4 * rng.standard_normal()) >= best - 1e-15
+    back = convert.glmnet_params(
+        prior, sigma=1.0, y=y, sample_weight=sw, X=X, standardize=standardize
+    )
+    assert back[0] == pytest.approx(0.2, rel=1e-12) and back[1] == pytest.approx(alpha, abs=1e-12)
+    assert np.allclose(back[2], vp * len(vp) / vp.sum(), rtol=1e-12)
 
 
 def test_glmnet_params_formulas():
     sigma, b, tau, n = 2.0, 0.5, 1.5, 40
+    y = np.random.default_rng(0).standard_normal(n) * 4.0
+    sy = np.sqrt(np.mean((y - y.mean()) ** 2))
+    # alpha = 1: y's scale does not matter, so y is not needed
     assert convert.glmnet_params(Laplace(b), sigma=sigma, n_samples=n) == pytest.approx(
         (sigma**2 / (n * b), 1.0), rel=1e-15
     )
-    lam, alpha = convert.glmnet_params(Gaussian(tau), sigma=sigma, n_samples=n)
-    assert (lam, alpha) == pytest.approx((sigma**2 / tau**2 / n, 0.0), rel=1e-15)  # ridge
     l1, l2 = sigma**2 / b, sigma**2 / tau**2
-    assert convert.glmnet_params(ElasticNet(b, tau), sigma=sigma, n_samples=n) == pytest.approx(
-        ((l1 + l2) / n, l1 / (l1 + l2)), rel=1e-15
+    lam, alpha = convert.glmnet_params(Gaussian(tau), sigma=sigma, y=y)
+    assert (lam, alpha) == pytest.approx((sy * l2 / n, 0.0), rel=1e-14)  # ridge: times s_y
+    assert convert.glmnet_params(ElasticNet(b, tau), sigma=sigma, y=y) == pytest.approx(
+        ((l1 + sy * l2) / n, l1 / (l1 + sy * l2)), rel=1e-14
     )
+    rms = np.sqrt(np.mean(y**2))  # intercept=FALSE: the root mean square
+    assert convert.glmnet_params(Gaussian(tau), sigma=sigma, y=y, fit_intercept=False)[0] == (
+        pytest.approx(rms * l2 / n, rel=1e-14)
+    )
+    with pytest.raises(ValueError, match="pass y"):
+        convert.glmnet_params(Gaussian(tau), sigma=sigma, n_samples=n)
 
 
 @pytest.mark.parametrize(
@@ -301,10 +396,12 @@ def test_glmnet_params_formulas():
     [(0.05, 1.0, Laplace), (0.05, 0.0, Gaussian), (0.05, 0.4, ElasticNet)],
 )
 def test_from_glmnet_matches_sklearn_enet_fit(lam, alpha, family):
-    """glmnet (lambda, alpha) = sklearn ElasticNet(alpha=lambda, l1_ratio=alpha)."""
+    """On a response of unit (1/N) sd, glmnet (lambda, alpha) = sklearn ElasticNet(alpha=lambda,
+    l1_ratio=alpha) (glmnet's own advice when comparing with other software)."""
     X, y = make_design("n>p", seed=7)
+    y = (y - y.mean()) / y.std()
     sigma = 1.1
-    prior = convert.from_glmnet(lam, alpha, sigma=sigma, n_samples=len(y))
+    prior = convert.from_glmnet(lam, alpha, sigma=sigma, y=y)
     assert type(prior) is family
     res = bayesreg.map_estimate(X, y, prior, sigma=sigma)
     if alpha == 0.0:  # sklearn's ElasticNet refuses l1_ratio=0 accuracy-wise: Ridge sums
@@ -314,6 +411,69 @@ def test_from_glmnet_matches_sklearn_enet_fit(lam, alpha, family):
             SkElasticNet(alpha=lam, l1_ratio=alpha, tol=1e-12, max_iter=10**6), X, y, None
         )
     assert np.abs(sk.coef_ - res.coef).max() <= COEF_RTOL * (1 + np.abs(res.coef).max())
+
+
+def _r_glmnet_available():
+    import shutil
+    import subprocess
+
+    if shutil.which("Rscript") is None:
+        return False
+    return subprocess.run(["Rscript", "-e", "library(glmnet)"], capture_output=True).returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _r_glmnet_available(), reason="R with glmnet is not installed")
+def test_from_glmnet_equals_real_glmnet(tmp_path):
+    """Against R's glmnet itself: every alpha, intercept, standardize, penalty.factor, weights."""
+    import itertools
+    import subprocess
+
+    rng = np.random.default_rng(4)
+    n, p = 60, 5
+    X = rng.standard_normal((n, p)) * [1, 3, 0.5, 2, 1] + [0, 5, -2, 0, 1]
+    y = X @ [1.0, -0.5, 2.0, 0.0, 0.3] + 3 + 2 * rng.standard_normal(n)
+    sw = rng.uniform(0.5, 2, n)
+    vp = [1, 0, 2, 1, 0.5]
+    cases = list(itertools.product([1.0, 0.5, 0.0], [1, 0], [0, 1], [0, 1], [0, 1]))
+    np.savetxt(tmp_path / "X.csv", X, delimiter=",")
+    np.savetxt(tmp_path / "y.csv", y)
+    np.savetxt(tmp_path / "w.csv", sw)
+    np.savetxt(tmp_path / "cases.csv", np.array(cases), delimiter=",")
+    script = f"""
+    suppressMessages(library(glmnet))
+    X <- as.matrix(read.csv("{tmp_path}/X.csv", header=FALSE)); y <- scan("{tmp_path}/y.csv", quiet=TRUE)
+    w <- scan("{tmp_path}/w.csv", quiet=TRUE); cases <- as.matrix(read.csv("{tmp_path}/cases.csv", header=FALSE))
+    out <- t(apply(cases, 1, function(k) {{
+      pf <- if (k[4] == 1) c({", ".join(map(str, vp))}) else rep(1, ncol(X))
+      ww <- if (k[5] == 1) w else rep(1, nrow(X))
+      as.numeric(coef(glmnet(X, y, weights=ww, alpha=k[1], lambda=0.3, intercept=k[2] == 1,
+        standardize=k[3] == 1, penalty.factor=pf, thresh=1e-22, maxit=1e8)))
+    }}))
+    write.table(format(out, digits=17), "{tmp_path}/out.csv", sep=",", row.names=FALSE, col.names=FALSE, quote=FALSE)
+    """
+    subprocess.run(["Rscript", "-e", script], check=True, capture_output=True)
+    theirs = np.loadtxt(tmp_path / "out.csv", delimiter=",")
+    for (alpha, intercept, std, pf, weighted), coef in zip(cases, theirs):
+        w = sw if weighted else None
+        prior = convert.from_glmnet(
+            0.3, alpha, sigma=1.0, y=y, sample_weight=w, fit_intercept=bool(intercept),
+            penalty_factor=vp if pf else None, X=X, standardize=bool(std),
+        )
+        res = bayesreg.map_estimate(X, y, prior, sigma=1.0, fit_intercept=bool(intercept), sample_weight=w)
+        case = dict(alpha=alpha, intercept=intercept, standardize=std, penalty_factor=pf, weights=weighted)
+        # glmnet's coordinate descent converges to about 1e-11 without an intercept
+        assert np.abs(res.coef - coef[1:]).max() <= 1e-9 * np.abs(coef[1:]).max(), case
+        assert res.intercept == pytest.approx(coef[0], abs=1e-9 * (1 + abs(coef[0]))), case
+
+
+def test_scalar_sample_weight_needs_n_samples():
+    assert convert.weight_sum(10, 2.0) == 20.0
+    assert convert.sklearn_params(Laplace(1.0), sigma=1.0, n_samples=10, sample_weight=2.0) == (
+        "Lasso", {"alpha": 1.0 / 20.0}
+    )
+    with pytest.raises(ValueError, match="pass n_samples too"):
+        convert.sklearn_params(Laplace(1.0), sigma=1.0, sample_weight=2.0)
 
 
 @settings(max_examples=300, deadline=None)

@@ -43,13 +43,15 @@ from scipy import linalg
 
 from bayesreg.datafits import GaussianDatafit
 from bayesreg.map._linalg import KKT_TOL, pos_solve, single_threaded_blas, well_pivoted
-from bayesreg.map.kkt import kkt_residual
+from bayesreg.map._stable import RCOND_MIN, jacobi_rcond, refine_l1, residual_gradient
+from bayesreg.map.kkt import coordinate_violations, kkt_residual
 from bayesreg.map.result import SolverOutput
 
 __all__ = ["REQUIRES", "solve_l1", "workspace", "zero_threshold"]
 
-#: what this solver reads from a datafit (skglm's ``_datafit_required_attr``)
-REQUIRES = ("gram", "has_gram", "q", "A", "n_effective", "fit_intercept", "n_features")
+#: what this solver reads from a datafit (skglm's ``_datafit_required_attr``); it reads
+#: ``gram`` only where ``has_gram`` says it is already formed
+REQUIRES = ("has_gram", "q", "A", "b", "n_effective", "fit_intercept", "n_features")
 
 
 def zero_threshold(lik: GaussianDatafit) -> float:
@@ -60,69 +62,111 @@ def zero_threshold(lik: GaussianDatafit) -> float:
 
 
 # ------------------------------------------------------------------------ lasso/EN
-class _GramColumns:
-    """Columns of :math:`Q`: a slice of the Gram matrix, or products cached on demand.
+#: size of the first working set and least number of features added per outer
+#: iteration (celer's ``p0``); measured at the benchmark's sizes: 10 and 20 alike, 5 and
+#: 40 slower
+WS_MIN = 10
 
-    Unless the likelihood already holds the full Gram matrix, only the columns of
-    features that have been in a working set are ever formed (:math:`O(n p)` each),
-    stored side by side in one growing array.
+
+class _WorkingSet:
+    r"""The features the exact solver works on, :math:`W`, with :math:`Q_{WW}` and :math:`q_W`.
+
+    Features only join :math:`W`, so a feature's position in it (a coordinate of the inner
+    problem, and of the Cholesky factor) never changes. Unless the datafit already holds
+    the Gram matrix, the columns :math:`A_W` are kept side by side and :math:`Q_{WW}` grows
+    by bordering: :math:`m` new features cost :math:`O(n|W|m)`, never a pass over :math:`A`.
+    With the Gram matrix formed (paths with ``n >= p``), :math:`W` is every feature.
+
+    :meth:`full_gradient` is the only product with all of :math:`A`, one per outer
+    iteration: :math:`A^\top(Aw - b_c)` from the residual
+    (:func:`bayesreg.map._stable.residual_gradient`), so the certificate is honest and free.
     """
 
     def __init__(self, lik: GaussianDatafit) -> None:
+        p = lik.n_features
         self.lik = lik
         self.full = lik.gram if lik.has_gram else None
-        self._memo: tuple[np.ndarray, float, np.ndarray] | None = None
-        if self.full is None:
-            p = lik.n_features
-            self._slot = np.full(p, -1, dtype=np.intp)
-            self._cols = np.empty((p, 0))
-            self._used = 0
+        if self.full is not None:
+            self.pos = np.arange(p)
+            self._idx = np.arange(p)
+            self.size = p
+        else:
+            self.pos = np.full(p, -1, dtype=np.intp)
+            self._idx = np.empty(0, dtype=np.intp)
+            self._Q = np.empty((0, 0))
+            self._At = np.empty((0, lik.A.shape[0]))  # A_W, one row per column
+            self.size = 0
+        self._q: np.ndarray | None = None
+        self._memo: tuple | None = None
+        self._outer: tuple[np.ndarray, np.ndarray] | None = None
 
-    def _ensure(self, idx: np.ndarray) -> None:
-        missing = idx[self._slot[idx] < 0]
-        if missing.size == 0:
+    @property
+    def idx(self) -> np.ndarray:
+        """The features of :math:`W`, by position."""
+        return self._idx[: self.size]
+
+    @property
+    def Q(self) -> np.ndarray:
+        """:math:`Q_{WW}` (a view)."""
+        return self.full if self.full is not None else self._Q[: self.size, : self.size]
+
+    @property
+    def q(self) -> np.ndarray:
+        """:math:`q_W`."""
+        if self._q is None or self._q.size != self.size:
+            self._q = self.lik.q[self.idx]
+        return self._q
+
+    def add(self, new: np.ndarray) -> None:
+        """Let the features ``new`` join :math:`W` (those already in it are ignored)."""
+        new = new[self.pos[new] < 0]
+        m, k = self.size, new.size
+        if k == 0:
             return
-        need = self._used + missing.size
-        if need > self._cols.shape[1]:
-            grown = np.empty((self._cols.shape[0], max(need, 2 * self._cols.shape[1], 32)))
-            grown[:, : self._used] = self._cols[:, : self._used]
-            self._cols = grown
-        A = self.lik.A
-        self._cols[:, self._used : need] = A.T @ A[:, missing]
-        self._slot[missing] = np.arange(self._used, need)
-        self._used = need
+        if m + k > self._Q.shape[0]:
+            cap = max(m + k, 2 * self._Q.shape[0], 32)
+            Q = np.empty((cap, cap))
+            Q[:m, :m] = self._Q[:m, :m]
+            At = np.empty((cap, self._At.shape[1]))
+            At[:m] = self._At[:m]
+            idx = np.empty(cap, dtype=np.intp)
+            idx[:m] = self._idx[:m]
+            self._Q, self._At, self._idx = Q, At, idx
+        An = self._At[m : m + k]
+        An[:] = self.lik.A[:, new].T
+        B = self._At[: m + k] @ An.T  # (Q_{W,new}; Q_{new,new})
+        self._Q[: m + k, m : m + k] = B
+        self._Q[m : m + k, :m] = B[:m].T
+        self._idx[m : m + k] = new
+        self.pos[new] = np.arange(m, m + k)
+        self.size = m + k
+        self._memo = None
 
     def block(self, idx: np.ndarray) -> np.ndarray:
-        """:math:`Q_{II}` for an index array ``I`` (a fresh array)."""
-        if self.full is not None:
-            return self.full[idx][:, idx]
-        self._ensure(idx)
-        return self._cols[idx][:, self._slot[idx]]
+        """:math:`Q_{II}` for positions ``I`` in :math:`W` (a fresh array)."""
+        return self.Q[np.ix_(idx, idx)]
 
-    def matvec(self, idx: np.ndarray, v: np.ndarray) -> np.ndarray:
-        r""":math:`Q_{:,I}\,v`, from cached columns (:math:`O(p|I|)`, no copies)."""
-        if self.full is not None:
-            full = np.zeros(self.full.shape[0])
-            full[idx] = v
-            return self.full @ full
-        self._ensure(idx)
-        packed = np.zeros(self._used)
-        packed[self._slot[idx]] = v
-        return self._cols[:, : self._used] @ packed
-
-    def gradient(self, w: np.ndarray, l2: float) -> np.ndarray:
-        r"""Smooth gradient :math:`Qw - q + \lambda_2 w` from cached columns (read-only).
-
-        The last result is remembered: the convergence check, the certificate and the
-        next path point all ask for the gradient at the same ``w``.
-        """
+    def gradient(self, w: np.ndarray, l2: np.ndarray) -> np.ndarray:
+        r"""Smooth gradient of the inner problem, :math:`Q_{WW}w - q_W + \lambda_2 w`,
+        for ``w`` on :math:`W` (:math:`O(|W|\,|S|)`; the last one is remembered)."""
         memo = self._memo
-        if memo is not None and memo[1] is l2 and np.array_equal(memo[0], w):
-            return memo[2]
+        if memo is not None and memo[0] == self.size and memo[2] is l2 and np.array_equal(memo[1], w):
+            return memo[3]
         S = np.flatnonzero(w)
-        g = self.matvec(S, w[S]) - self.lik.q
+        g = self.Q[:, S] @ w[S] - self.q
         g += l2 * w
-        self._memo = (w.copy(), l2, g)
+        self._memo = (self.size, w.copy(), l2, g)
+        return g
+
+    def full_gradient(self, w: np.ndarray) -> np.ndarray:
+        r""":math:`A^\top(Aw - b_c)` over every feature, for ``w`` of every feature (one pass
+        over :math:`A`, none at :math:`w = 0`; the last one is remembered, so the next
+        point of a path starts from it)."""
+        o = self._outer
+        if o is not None and np.array_equal(o[0], w):
+            return o[1]
+        g = residual_gradient(self.lik, w) if w.any() else -self.lik.q
+        self._outer = (w.copy(), g)
         return g
 
 
@@ -273,6 +317,10 @@ def _line_search(w: np.ndarray, d: np.ndarray, slope: float, curv: float, l1: np
     return 1.0, none, crossed
 
 
+#: an eigenvalue this small relative to the largest is zero (a null direction)
+_NULL_EIG = 1e-10
+
+
 def _singular_direction(
     H: np.ndarray, rhs: np.ndarray, wW: np.ndarray, theta: np.ndarray, n_added: int
 ) -> tuple[np.ndarray, int | None]:
@@ -284,10 +332,27 @@ def _singular_direction(
     and the L1 term falls at rate :math:`|g_j| - \lambda_1 > 0` until the first
     coordinate of :math:`S` reaches zero, where the step stops exactly (a swap).
 
+    With no feature added (a support whose own system is singular, more non-zeros than
+    the rank of :math:`Q`), the null vector :math:`v` of :math:`H` (its eigenvector of
+    least eigenvalue, oriented so that :math:`F` does not rise along it: the data term is
+    constant and the L1 term linear) leads to the first coordinate that reaches zero, which
+    leaves the support.
+
     Returns ``(d, i)``: the step and the position in ``W`` to set to exactly zero, or
     ``(d, None)`` for a least-squares direction to be line-searched.
     """
     k = wW.size - n_added
+    if n_added == 0 and k > 0:
+        evals, evecs = linalg.eigh(H, check_finite=False)
+        v = evecs[:, 0]
+        if abs(evals[0]) <= _NULL_EIG * max(abs(evals[-1]), 1e-300):
+            if (H @ wW - rhs) @ v > 0:  # slope of F along v (signs fixed)
+                v = -v
+            with np.errstate(divide="ignore", invalid="ignore"):
+                tb = np.where(wW * v < 0, -wW / v, np.inf)
+            i = int(np.argmin(tb))
+            if np.isfinite(tb[i]):
+                return tb[i] * v, i
     if n_added == 1 and k > 0:
         try:
             u = linalg.cho_solve(
@@ -307,32 +372,32 @@ def _singular_direction(
 
 
 def _descend(
-    lik: GaussianDatafit,
-    cols: _GramColumns,
+    ws: _WorkingSet,
     fac: _CholeskyCache,
     w: np.ndarray,
     l1: np.ndarray,
     l2: np.ndarray,
     thr: float,
     max_iter: int,
+    max_w: int,
 ) -> int:
-    r"""Feature-sign iterations at fixed (l1, l2), in place on ``w``. Returns the count.
+    r"""Feature-sign iterations on the inner problem over :math:`W` at fixed (l1, l2), in
+    place on ``w`` (coordinates are positions in :math:`W`). Returns the count.
 
     Each iteration either re-solves on the support (when its optimality conditions
     fail) or adds the largest KKT violators with sign :math:`-\operatorname{sign}(g_j)`,
     solves the sign-fixed system and takes the exact line-search step. The batch of
     violators doubles after a successful step and halves when it gives no descent, so
     cold starts add many features per solve and one at a time only where needed.
+    ``max_w`` bounds the support (the rank of :math:`Q`).
     """
     fac.reset(l2)
+    q = ws.q
     support_ok = False
     batch = max(1, int(np.count_nonzero(w)))
-    # a working set larger than rank(Q) makes the sign-fixed system singular
-    max_w = min(lik.n_effective - int(lik.fit_intercept), lik.n_features)
-    max_w = max(max_w, 1)
     for it in range(1, max_iter + 1):
         S = np.flatnonzero(w)
-        g = cols.gradient(w, l2)
+        g = ws.gradient(w, l2)
         theta_S = np.sign(w[S])
         viol = np.abs(g) - l1
         viol[S] = -np.inf
@@ -349,14 +414,17 @@ def _descend(
             W = np.concatenate([S, V])
             theta = np.concatenate([theta_S, -np.sign(g[V])])
             n_added = V.size
-        H = cols.block(W)
+        H = ws.block(W)
         H.flat[:: W.size + 1] += l2[W]
         wW = w[W]
         lW = l1[W]
-        rhs = lik.q[W] - lW * theta
+        rhs = q[W] - lW * theta
         try:
             d = fac.solve(W, H, rhs) - wW
         except linalg.LinAlgError:
+            if n_added > 1:  # too many at once (more than the rank): fewer
+                batch = max(1, n_added // 2)
+                continue
             d, swap = _singular_direction(H, rhs, wW, theta, n_added)
             if swap is not None:  # exact step along a null direction, to a kink
                 new = wW + d
@@ -390,22 +458,22 @@ def _descend(
     return max_iter
 
 
-def _polish(lik: GaussianDatafit, cols: _GramColumns, w: np.ndarray, l1: np.ndarray, l2: np.ndarray):
+def _polish(ws: _WorkingSet, w: np.ndarray, l1: np.ndarray, l2: np.ndarray) -> None:
     """One step of iterative refinement on the final support, kept if signs hold."""
     S = np.flatnonzero(w)
     if S.size == 0:
         return
-    H = cols.block(S)
+    H = ws.block(ws.pos[S])
     H.flat[:: S.size + 1] += l2[S]
-    r = lik.q[S] - l1[S] * np.sign(w[S]) - H @ w[S]
+    r = ws.lik.q[S] - l1[S] * np.sign(w[S]) - H @ w[S]
     new = w[S] + pos_solve(H, r)
     if np.array_equal(np.sign(new), np.sign(w[S])):
         w[S] = new
 
 
-def workspace(lik: GaussianDatafit) -> tuple[_GramColumns, _CholeskyCache]:
-    """Cached Gram columns and Cholesky factor, shared by the points of a path."""
-    return _GramColumns(lik), _CholeskyCache(lik.n_features)
+def workspace(lik: GaussianDatafit) -> tuple[_WorkingSet, _CholeskyCache]:
+    """Working set and Cholesky factor, shared by the points of a path."""
+    return _WorkingSet(lik), _CholeskyCache(lik.n_features)
 
 
 def _as_penalty_vector(value: Any, p: int, name: str) -> np.ndarray:
@@ -434,7 +502,7 @@ def solve_l1(
     w0: np.ndarray | None = None,
     tol: float = KKT_TOL,
     max_iter: int = 10_000,
-    _workspace: tuple[_GramColumns, _CholeskyCache] | None = None,
+    _workspace: tuple[_WorkingSet, _CholeskyCache] | None = None,
 ) -> SolverOutput:
     r"""Exact minimiser of :math:`F` (module docstring) with L1 weights not all zero.
 
@@ -456,15 +524,15 @@ def solve_l1(
     l2v = _as_penalty_vector(l2, p, "l2")
     if not (l1v >= 0).all() or not (l2v >= 0).all() or not (l1v > 0).any():
         raise ValueError("the L1 solver needs l1 >= 0 and l2 >= 0 with some l1 > 0")
-    cols, fac = _workspace if _workspace is not None else workspace(lik)
+    ws, fac = _workspace if _workspace is not None else workspace(lik)
     thr = tol * max(zero_threshold(lik), 1e-300)
     with single_threaded_blas():
-        return _solve_l1(lik, cols, fac, l1v, l2v, w0, thr, tol, max_iter)
+        return _solve_l1(lik, ws, fac, l1v, l2v, w0, thr, tol, max_iter)
 
 
 def _solve_l1(
     lik: GaussianDatafit,
-    cols: _GramColumns,
+    ws: _WorkingSet,
     fac: _CholeskyCache,
     l1: np.ndarray,
     l2: np.ndarray,
@@ -478,22 +546,74 @@ def _solve_l1(
     if fmax <= 1.0 and w0 is None:
         w = np.zeros(p)
         return SolverOutput(w, 0, kkt_residual(w, lik.smooth_gradient(w) + l2 * w, l1, lik.q))
+    w = np.zeros(p) if w0 is None else np.array(w0, dtype=float, copy=True)
+    # a working set larger than rank(Q) makes the sign-fixed system singular
+    max_w = max(min(lik.n_effective - int(lik.fit_intercept), p), 1)
+    ws.add(np.flatnonzero(w))
     n_iter = 0
-    if w0 is None:
-        w = np.zeros(p)
-        # continuation: geometric stages of the penalty multiplier, ratio >= 0.3, from
-        # where 0 is optimal (or 1e6 for unpenalised coordinates) down to 1
-        top = min(fmax, 1e6)
-        n_stages = max(1, math.ceil(math.log(top) / math.log(1 / 0.3))) if top > 1 else 1
-        for f in top ** (1.0 - np.arange(1, n_stages) / n_stages):
-            n_iter += _descend(lik, cols, fac, w, f * l1, f * l2, thr, max_iter)
-    else:
-        w = np.array(w0, dtype=float, copy=True)
-    n_iter += _descend(lik, cols, fac, w, l1, l2, thr, max_iter)
-    g = cols.gradient(w, l2)
+    solved = False  # whether w is the exact optimum on the current W
+    while True:
+        g = ws.full_gradient(w) + l2 * w
+        v = coordinate_violations(w, g, l1)
+        if v.max(initial=0.0) <= thr:
+            break
+        outside = ws.pos < 0
+        n_out = int(np.count_nonzero(outside & (v > thr)))
+        if n_out == 0 and solved:
+            break  # violations within W at rounding level: the polish below
+        if n_out:
+            # the violators and near-violators outside W, by |g_j| / l1_j (celer's
+            # score), at least WS_MIN and at most as many as the support: geometric growth
+            with np.errstate(divide="ignore", invalid="ignore"):
+                score = np.where(l1 > 0, np.abs(g) / l1, np.where(g != 0, np.inf, 0.0))
+            score[~outside] = -np.inf
+            nnz = int(np.count_nonzero(w))
+            k = min(max(WS_MIN, min(n_out, nnz)), int(np.count_nonzero(outside)))
+            ws.add(np.argpartition(-score, k - 1)[:k])
+        n_iter += _solve_inner(ws, fac, w, l1, l2, thr, max_iter, max_w)
+        solved = True
     res = kkt_residual(w, g, l1, lik.q)
     if res > tol:
-        _polish(lik, cols, w, l1, l2)
-        g = cols.gradient(w, l2)
-        res = kkt_residual(w, g, l1, lik.q)
+        _polish(ws, w, l1, l2)
+    # a support system too ill-conditioned for 8 digits from the Gram matrix (nearly
+    # collinear columns: a large offset without an intercept) is re-solved on the design
+    # (QR, bayesreg.map._stable); the certificate comes from the residual, A^T(Aw - b),
+    # never from the cancelling Qw - q
+    S = np.flatnonzero(w)
+    if S.size:
+        H = ws.block(ws.pos[S])
+        H.flat[:: S.size + 1] += l2[S]
+        if jacobi_rcond(H) < RCOND_MIN:
+            n_iter += refine_l1(lik, w, l1, l2, thr)
+    res = kkt_residual(w, ws.full_gradient(w) + l2 * w, l1, lik.q)
     return SolverOutput(w, n_iter, res)
+
+
+def _solve_inner(
+    ws: _WorkingSet,
+    fac: _CholeskyCache,
+    w: np.ndarray,
+    l1: np.ndarray,
+    l2: np.ndarray,
+    thr: float,
+    max_iter: int,
+    max_w: int,
+) -> int:
+    r"""The exact minimiser of :math:`F` over :math:`W` (the other coordinates held at 0),
+    in place on ``w`` of every feature. Returns the iteration count.
+
+    From :math:`w_W = 0` it uses continuation: geometric stages of the penalty multiplier,
+    ratio >= 0.3, from where 0 is optimal (or 1e6 for unpenalised coordinates) down to 1.
+    """
+    idx = ws.idx
+    wW = w[idx]
+    l1W, l2W = l1[idx], l2[idx]
+    n_iter = 0
+    if not wW.any():
+        top = min(_zero_multiplier(ws.q, l1W), 1e6)
+        n_stages = max(1, math.ceil(math.log(top) / math.log(1 / 0.3))) if top > 1 else 1
+        for f in top ** (1.0 - np.arange(1, n_stages) / n_stages):
+            n_iter += _descend(ws, fac, wW, f * l1W, f * l2W, thr, max_iter, max_w)
+    n_iter += _descend(ws, fac, wW, l1W, l2W, thr, max_iter, max_w)
+    w[idx] = wW
+    return n_iter

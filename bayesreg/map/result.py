@@ -39,14 +39,19 @@ class MapResult:
     n_iter : int
         Solver iterations (1 for the Gaussian prior's single linear solve).
     prior, sigma, penalty
-        The prior, the noise sd and the implied penalty in σ²-units.
+        The prior, the noise sd (None for a family without one) and the implied penalty
+        in the likelihood's dispersion units (σ² for the Gaussian family, 1 otherwise).
     objective : float
         :math:`\tfrac12\sum_i s_i r_i^2 + \lambda_1\lVert w\rVert_1
         + \tfrac{\lambda_2}{2}\lVert w\rVert^2` at the answer, i.e. σ² times the
-        negative log posterior up to a constant.
+        negative log posterior up to a constant; for a GLM family the weighted half
+        deviance :math:`\sum_i s_i\ell_i` plus the penalty (the negative log posterior up
+        to a constant).
     weight_sum : float
         :math:`S = \sum_i s_i`, the ``n`` in scikit-learn's averaged objectives.
     fit_intercept : bool
+    family : str
+        The likelihood family (:data:`bayesreg.families.LIKELIHOOD_FAMILIES`).
     """
 
     coef: np.ndarray
@@ -54,17 +59,18 @@ class MapResult:
     kkt_residual: float
     n_iter: int
     prior: Prior
-    sigma: float
+    sigma: float | None
     penalty: Penalty
     objective: float
     weight_sum: float
     fit_intercept: bool = True
     feature_names: np.ndarray | None = field(default=None, repr=False)
+    family: str = "gaussian"
 
     @property
     def sklearn_params(self) -> tuple[str, dict[str, float]]:
         """Name and parameters of the equivalent scikit-learn estimator."""
-        return self.penalty.to_sklearn(self.weight_sum)
+        return self.penalty.to_sklearn(self.weight_sum, family=self.family)
 
     @property
     def sklearn_estimator(self) -> Any:
@@ -79,6 +85,7 @@ class MapResult:
             sigma=self.sigma,
             n_samples=self.weight_sum,
             fit_intercept=self.fit_intercept,
+            family=self.family,
         )
 
     @property
@@ -87,7 +94,13 @@ class MapResult:
         return np.flatnonzero(self.coef)
 
     def predict(self, X: Any) -> np.ndarray:
-        """``X @ coef + intercept`` for a validated design."""
-        from bayesreg._validation import check_X
+        """``X @ coef + intercept`` for a validated design.
 
+        A DataFrame's columns are matched to :attr:`feature_names` by name: reordered ones
+        are aligned, unknown, missing or renamed ones refused with an error that names them
+        (:func:`bayesreg._validation.check_feature_names`).
+        """
+        from bayesreg._validation import check_feature_names, check_X
+
+        X = check_feature_names(X, self.feature_names)
         return check_X(X, n_features=self.coef.size) @ self.coef + self.intercept

@@ -17,6 +17,7 @@ from scipy import linalg
 
 from bayesreg.datafits import GaussianDatafit
 from bayesreg.map._linalg import pos_solve
+from bayesreg.map._stable import RCOND_MIN, jacobi_rcond, residual_gradient, solve_ridge_qr
 from bayesreg.map.kkt import kkt_residual
 from bayesreg.map.result import SolverOutput
 
@@ -63,28 +64,37 @@ class Spectrum:
 def solve_ridge(lik: GaussianDatafit, l2: float) -> SolverOutput:
     r"""Exact minimiser of :math:`\tfrac12\lVert b_c - Aw\rVert^2 + \tfrac{\lambda_2}{2}\lVert w\rVert^2`.
 
-    ``l2`` is one weight or one per coordinate (:math:`L = \operatorname{diag}(\lambda_2)`).
-    Solves :math:`(Q+L)w = q` (``n >= p``) or, by the push-through identity,
-    :math:`w = L^{-1}A^\top (AL^{-1}A^\top + I)^{-1} b_c` (``p > n``) by Cholesky.
+    ``l2`` is one weight or one per coordinate (:math:`L = \operatorname{diag}(\lambda_2)`);
+    a zero weight leaves that coordinate unpenalised (its column must then be identified
+    by the data, else the least-squares solution of the singular system is returned).
+    Solves :math:`(Q+L)w = q` (``n >= p``, or an unpenalised coordinate) or, by the
+    push-through identity, :math:`w = L^{-1}A^\top (AL^{-1}A^\top + I)^{-1} b_c` (``p > n``)
+    by Cholesky.
     """
     l2 = np.asarray(l2, dtype=float)
-    if not (l2 > 0).all():
-        raise ValueError(f"the ridge solver needs l2 > 0, got {l2}")
+    if not (l2 >= 0).all() or not (l2 > 0).any():
+        raise ValueError(f"the ridge solver needs l2 >= 0, not all zero, got {l2}")
     # the kernel system sums A_j A_j^T / l2_j: with penalties spread over more than six
     # decades (columns in wildly different units) it cannot be formed in double precision,
     # while the primal system, Jacobi-scaled, stays accurate
-    spread = float(l2.max() / l2.min()) if l2.ndim else 1.0
-    if _use_gram(lik) or spread > _KERNEL_MAX_SPREAD:
+    flat = bool((l2 == 0).any())
+    spread = float(l2.max() / l2.min()) if l2.ndim and not flat else 1.0
+    if _use_gram(lik) or flat or spread > _KERNEL_MAX_SPREAD:
         H = lik.gram.copy()
         H.flat[:: H.shape[0] + 1] += l2
-        w = pos_solve(H, lik.q, definite=True)
+        w = pos_solve(H, lik.q, definite=not flat)
     else:
         AL = lik.A / l2
-        K = AL @ lik.A.T
-        K.flat[:: K.shape[0] + 1] += 1.0
-        w = AL.T @ pos_solve(K, lik.b, definite=True)
-    g = lik.smooth_gradient(w) + l2 * w
-    return SolverOutput(w, 1, kkt_residual(w, g, 0.0, lik.q))
+        H = AL @ lik.A.T
+        H.flat[:: H.shape[0] + 1] += 1.0
+        w = AL.T @ pos_solve(H, lik.b, definite=True)
+    # a system too ill-conditioned for 8 digits from the normal equations (nearly collinear
+    # columns: a large offset without an intercept) is solved by QR on the design itself;
+    # the certificate comes from the residual, A^T(Aw - b), never from the cancelling Qw - q
+    if jacobi_rcond(H) < RCOND_MIN:
+        w = solve_ridge_qr(lik, l2)
+    res = kkt_residual(w, residual_gradient(lik, w, l2), 0.0, lik.q)
+    return SolverOutput(w, 1, res)
 
 
 def ridge_path(lik: GaussianDatafit, l2s: np.ndarray) -> tuple[np.ndarray, Spectrum]:
@@ -95,15 +105,20 @@ def ridge_path(lik: GaussianDatafit, l2s: np.ndarray) -> tuple[np.ndarray, Spect
     ``p > n``: with :math:`A = U\,\mathrm{diag}(s)\,V^\top`,
     :math:`w(\lambda_2) = V\,\mathrm{diag}\big(s/(s^2+\lambda_2)\big)\,U^\top b_c`.
 
-    Returns the coefficients, shape ``(len(l2s), n_features)``, and the :class:`Spectrum`.
+    Returns the coefficients in the original coordinates (also for an equilibrated
+    datafit), shape ``(len(l2s), n_features)``, and the :class:`Spectrum`.
     """
     l2s = np.asarray(l2s, dtype=float)
+    # an equilibrated datafit's quantities are those of the scaled design: undo the scaling
+    # (the path's penalty is isotropic in the original coordinates)
+    d = lik.column_scale if getattr(lik, "equilibrate", False) else None
     if _use_gram(lik):
-        mu, V = linalg.eigh(lik.gram, check_finite=False)
+        G = lik.gram if d is None else lik.gram * d[:, None] * d[None, :]
+        mu, V = linalg.eigh(G, check_finite=False)
         mu = np.maximum(mu, 0.0)  # rounding can leave tiny negative eigenvalues
-        Vq = V.T @ lik.q
+        Vq = V.T @ (lik.q if d is None else lik.q * d)
         return (Vq[None, :] / (mu[None, :] + l2s[:, None])) @ V.T, Spectrum("gram", mu, V)
-    U, s, Vt = linalg.svd(lik.A, full_matrices=False, check_finite=False)
+    U, s, Vt = linalg.svd(lik.A if d is None else lik.A * d, full_matrices=False, check_finite=False)
     Ub = U.T @ lik.b
     factors = s[None, :] / (s[None, :] ** 2 + l2s[:, None])
     return (factors * Ub[None, :]) @ Vt, Spectrum("svd", s, Vt.T)

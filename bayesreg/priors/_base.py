@@ -14,6 +14,15 @@ plain frozen dataclass until it is asked for one of the things only it knows:
 * whether it is a scale mixture of normals, and how (:meth:`Prior.scale_mixture`), which
   is all a Gibbs sampler needs to know about it.
 
+The Gaussian, Laplace and elastic-net priors (``per_coefficient = True``) also take one
+scale per coefficient, :math:`w_j \sim p(\cdot\,; b_j)` independently: a 1-D array of
+scales in :math:`(0, \infty]`, where :math:`\infty` is a flat (unpenalised) coefficient.
+A scale has the units of its coefficient, so a column measured in other units (cents for
+thousands) is the same model with that coefficient's scale in the same units. Their
+density methods then act coefficient-wise on arrays whose last axis is the coefficient
+(a flat coefficient's log-density is the improper constant 0), and their penalty is per
+coefficient (:class:`~bayesreg.penalty.Penalty`).
+
 The protocol, attribute by attribute:
 
 =============================  ============================================================
@@ -42,17 +51,63 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from bayesreg._validation import check_positive
+from bayesreg._validation import check_positive, check_scales, value_key
 from bayesreg.penalty import Penalty
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
 
-__all__ = ["Prior", "ScaleMixture", "check_scale", "check_prior"]
+__all__ = ["Prior", "ScaleMixture", "check_scale", "check_prior", "penalty_weight", "scale_from_weight"]
 
 
 #: a prior's scales (and other positive reals) are checked by the package-wide check
 check_scale = check_positive
+
+
+def penalty_weight(prior: Prior, sigma: Any, scale: Any, power: int) -> float | np.ndarray:
+    r"""A prior's penalty weight :math:`\sigma^2/b` (``power=1``) or :math:`\sigma^2/\tau^2`
+    (``power=2``), computed as :math:`\sigma\,(\sigma/b)` and :math:`(\sigma/\tau)^2` so
+    that no intermediate square under- or overflows.
+
+    An infinite (flat) scale gives 0. A weight that is itself outside double precision
+    (:math:`\sigma = 1, \tau = 10^{-300}` gives :math:`10^{600}`; one below the smallest
+    normal double, :math:`2.2\cdot10^{-308}`, has lost its digits) is a ValueError that
+    says so: the MAP depends on σ and the scales only through these ratios, so rescaling
+    ``y``, ``sigma`` and the scales together is the remedy.
+    """
+    sigma = check_scale("sigma", sigma)
+    b = np.asarray(scale, dtype=float)
+    with np.errstate(over="ignore", under="ignore"):
+        w = sigma * (sigma / b) if power == 1 else (sigma / b) ** 2
+    # a subnormal weight has lost its precision (1e-320 holds 3 digits): underflow too
+    bad = np.isfinite(b) & ~(np.isfinite(w) & (w >= np.finfo(float).tiny))
+    if bad.any():
+        j = int(np.flatnonzero(np.ravel(bad))[0])
+        bj = float(np.ravel(b)[j])
+        exp10 = 2 * math.log10(sigma) - power * math.log10(bj)
+        what = "overflows" if exp10 > 0 else "underflows"
+        term = "sigma**2/scale" if power == 1 else "sigma**2/scale**2"
+        where = "" if b.ndim == 0 else f" (coefficient {j})"
+        raise ValueError(
+            f"{prior!r} at sigma={sigma:g}: its penalty {term} = 1e{exp10:.0f}{where} {what} "
+            "double precision; the MAP depends on sigma and the prior scales only through "
+            "this ratio, so rescale y, sigma and the scales together"
+        )
+    return float(w) if b.ndim == 0 else w
+
+
+def scale_from_weight(sigma: Any, weight: Any, power: int) -> float | np.ndarray:
+    r"""Inverse of :func:`penalty_weight`: :math:`b = \sigma(\sigma/\lambda_1)` or
+    :math:`\tau = \sigma/\sqrt{\lambda_2}`; a zero weight of a per-coefficient penalty is
+    an infinite (flat) scale."""
+    sigma = check_scale("sigma", sigma)
+    lam = np.asarray(weight, dtype=float)
+    with np.errstate(divide="ignore", over="ignore"):
+        b = sigma * (sigma / lam) if power == 1 else sigma / np.sqrt(lam)
+    if lam.ndim == 0:
+        return float(b)
+    b.setflags(write=False)
+    return b
 
 
 @dataclass(frozen=True)
@@ -64,10 +119,38 @@ class Prior(ABC):
     has_penalty = True
     #: whether the prior's scale is relative to the noise σ (its penalty is then ∝ σ).
     relative_to_noise: ClassVar[bool] = False
+    #: whether its scales may be one per coefficient (module docstring)
+    per_coefficient: ClassVar[bool] = False
 
     def _validate_scales(self) -> None:
+        check = check_scales if self.per_coefficient else check_scale
+        sizes = set()
         for f in fields(self):
-            object.__setattr__(self, f.name, check_scale(f.name, getattr(self, f.name)))
+            value = check(f.name, getattr(self, f.name))
+            object.__setattr__(self, f.name, value)
+            if np.ndim(value):
+                sizes.add(np.size(value))
+        if len(sizes) > 1:
+            raise ValueError(f"{type(self).__name__}'s per-coefficient scales differ in length: {sorted(sizes)}")
+
+    @property
+    def n_features(self) -> int | None:
+        """The number of coefficients of a prior with per-coefficient scales (None: shared)."""
+        return next((int(np.size(getattr(self, f.name))) for f in fields(self)
+                     if np.ndim(getattr(self, f.name))), None)
+
+    def _scales_array(self, *names: str) -> list[np.ndarray]:
+        """The named scales as float arrays (broadcastable against coefficient arrays)."""
+        return [np.asarray(getattr(self, n), dtype=float) for n in names]
+
+    def _require_proper(self, what: str) -> None:
+        """ValueError if some coefficient's prior is flat (an infinite scale)."""
+        for f in fields(self):
+            if np.ndim(getattr(self, f.name)) and np.isinf(getattr(self, f.name)).any():
+                raise ValueError(
+                    f"{type(self).__name__} with an infinite {f.name} (a flat coefficient) "
+                    f"has no {what}"
+                )
 
     def __post_init__(self) -> None:
         self._validate_scales()
@@ -100,13 +183,14 @@ class Prior(ABC):
         val, _ = quad(lambda t: t * t * math.exp(float(self.logpdf(t))), -np.inf, np.inf)
         return float(val)
 
-    def sd(self) -> float:
+    def sd(self) -> float | np.ndarray:
         """A typical coefficient scale: the standard deviation :math:`\\sqrt{\\operatorname{Var} w}`
-        (priors with infinite variance override it with their own scale)."""
-        v = float(self.variance())
-        if not (math.isfinite(v) and v > 0):
+        (priors with infinite variance override it with their own scale); one per
+        coefficient for per-coefficient scales."""
+        v = np.asarray(self.variance(), dtype=float)
+        if not (np.isfinite(v).all() and (v > 0).all()):
             raise ValueError(f"{self!r} has no finite variance; it must define sd()")
-        return math.sqrt(v)
+        return math.sqrt(float(v)) if v.ndim == 0 else np.sqrt(v)
 
     # ----------------------------------------------------------- penalty
     @abstractmethod
@@ -134,7 +218,9 @@ class Prior(ABC):
     def pymc_data(self) -> dict[str, float]:
         """The hyper-parameter values :meth:`to_pymc` reads through ``pm.Data``."""
         pen = self.penalty(1.0)
-        return {"prior_l1": pen.l1, "prior_l2": pen.l2, "prior_log0": float(self.logpdf(0.0))}
+        log0 = np.asarray(self.logpdf(np.zeros(self.n_features or ())), dtype=float)
+        return {"prior_l1": pen.l1, "prior_l2": pen.l2,
+                "prior_log0": float(log0) if log0.ndim == 0 else log0}
 
     def to_pymc(
         self, name: str, *, dims: Any = None, shape: Any = None, sigma: Any = None,
@@ -177,8 +263,22 @@ class Prior(ABC):
         return None
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{f.name}={getattr(self, f.name):.6g}" for f in fields(self))
+        def fmt(v: Any) -> str:
+            if np.ndim(v):
+                return np.array2string(np.asarray(v), precision=6, threshold=8, separator=", ")
+            return f"{v:.6g}"
+
+        args = ", ".join(f"{f.name}={fmt(getattr(self, f.name))}" for f in fields(self))
         return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(value_key(getattr(self, f.name)) == value_key(getattr(other, f.name))
+                   for f in fields(self))
+
+    def __hash__(self) -> int:
+        return hash((type(self),) + tuple(value_key(getattr(self, f.name)) for f in fields(self)))
 
 
 class ScaleMixture(ABC):
@@ -188,18 +288,27 @@ class ScaleMixture(ABC):
     current mixing variables :math:`\psi` the coefficient block is one Gaussian draw
     with prior variances :meth:`variances`, and given :math:`w` the mixing variables have
     standard full conditionals (:meth:`update`). A prior never needs to be special-cased
-    by name.
+    by name. The implementations, one per mixing distribution, are in
+    :mod:`bayesreg.priors.mixtures`.
 
     ``noise_scaled`` says whether the variances multiply :math:`\sigma^2` (the Bayesian
-    lasso and the horseshoe, as in Park & Casella) or are absolute (Gaussian, Laplace,
-    elastic net with fixed scales).
+    lasso, as in Park & Casella) or are absolute (Gaussian, Laplace, elastic net,
+    horseshoe, spike and slab). A noise-scaled mixture lets the sampler draw
+    :math:`\sigma^2` with :math:`w` integrated out (the joint of :math:`(w, \sigma^2)`
+    given :math:`\psi` is normal–inverse-gamma), so the mixture itself says nothing about
+    :math:`\sigma^2`.
+
+    :meth:`variances` need only be the Gaussian factor of the joint density in :math:`w`
+    given :math:`\psi` (for the elastic net it is not a conditional prior); :meth:`update`
+    may be any step that leaves the full conditional of :math:`\psi` invariant (an exact
+    draw, or Metropolis–Hastings or slice steps, whose acceptance :meth:`stats` reports).
     """
 
     noise_scaled: ClassVar[bool] = False
 
     @abstractmethod
     def init(self, n_features: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-        """Initial mixing state."""
+        """Initial mixing state (random, so that chains start apart)."""
 
     @abstractmethod
     def variances(self, state: dict[str, np.ndarray]) -> np.ndarray:
@@ -209,18 +318,34 @@ class ScaleMixture(ABC):
     def update(
         self, state: dict[str, np.ndarray], w: np.ndarray, sigma2: float, rng: np.random.Generator
     ) -> dict[str, np.ndarray]:
-        """A draw of the mixing variables from their full conditional given ``w`` and σ²."""
+        """A new state, from a step that leaves the full conditional of ψ given ``w`` and σ² invariant."""
 
     def report(self, state: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """The variables recorded in the posterior (named as the NUTS posterior names them)."""
+        """The variables recorded in the posterior (named as the NUTS posterior names them):
+        floats, or arrays of length ``p`` (over ``feature``)."""
         return {}
 
-    def log_prior_sigma2_term(self, w: np.ndarray, state: dict[str, np.ndarray]) -> tuple[float, float]:
-        r"""``(shape, rate)`` contribution of the coefficient prior to σ²'s inverse-gamma full
-        conditional: :math:`(p/2, \tfrac12\sum_j w_j^2/v_j)` when ``noise_scaled``, else (0, 0)."""
-        if not self.noise_scaled:
-            return 0.0, 0.0
-        return 0.5 * w.size, 0.5 * float(np.sum(w * w / self.variances(state)))
+    def stats(self, state: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Sample statistics of the last :meth:`update` (acceptance rates of its Metropolis steps)."""
+        return {}
+
+    def global_move(
+        self, state: dict[str, np.ndarray], log_marginal: Any, rng: np.random.Generator, *,
+        tuning: bool = False,
+    ) -> dict[str, np.ndarray]:
+        r"""Optionally, a move of a global scale with the coefficients integrated out.
+
+        ``log_marginal(candidate)`` is :math:`\log\int p(y\mid w)\,\mathcal N(w\mid 0, v)\,dw`
+        (up to a constant) for the variances :math:`v` of a candidate state, which only the
+        sampler can evaluate (one factorisation each). A mixture with a global scale (the
+        horseshoe's τ) makes a Metropolis–Hastings step on it with the marginal
+        likelihood, and returns the candidate if accepted, else ``state`` itself; the
+        sampler then draws :math:`w` given the returned state (a valid blocked draw of the
+        scale and :math:`w`; Johndrow, Orenstein & Bhattacharya 2020). Gibbs steps alone
+        cross the coupling of :math:`w` and a global scale slowly. ``tuning`` is True
+        during warm-up (a step size may adapt then). The default makes no move.
+        """
+        return state
 
 
 def check_prior(prior: Any) -> Prior:
