@@ -440,13 +440,14 @@ def _sample(est: Any, X: Any, ds: Any, args: argparse.Namespace, post_sigma: Any
     if isinstance(post_sigma, float) or "sigma" not in post:
         return f"posterior: {text}"
     s = np.asarray(post["sigma"]).ravel()
-    lo, hi = np.quantile(s, [0.03, 0.97])
+    prob = ci_prob(args.prob)
+    lo, hi = np.quantile(s, [(1 - prob) / 2, (1 + prob) / 2])  # equal-tailed, at the package level
     posterior = est.posterior_
     est.set_params(sigma=float(s.mean()))
     est.fit(X, ds.y, sample_weight=ds.sample_weight)
     est.posterior_ = posterior
     return (
-        f"posterior: {text}, mean {s.mean():.6g}, 94% interval [{lo:.4g}, {hi:.4g}]; "
+        f"posterior: {text}, mean {s.mean():.6g}, {interval_label(prob)} [{lo:.4g}, {hi:.4g}]; "
         f"the MAP is at sigma={s.mean():.6g}"
     )
 

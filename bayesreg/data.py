@@ -116,7 +116,9 @@ class Dataset:
     def standardized(self) -> Dataset:
         r"""This dataset with every feature column centred and scaled to standard deviation 1,
 
-        .. math:: x'_{ij} = (x_{ij} - \bar x_j) / s_j,
+        .. math::
+
+            x'_{ij} = (x_{ij} - \bar x_j) / s_j,
 
         :math:`\bar x_j` and :math:`s_j` the column's (unweighted) mean and population
         standard deviation, as scikit-learn's ``StandardScaler``; a constant column is

@@ -428,6 +428,34 @@ def test_fit_mcmc_saves_the_posterior(tmp_path, monkeypatch, capsys):
     assert back.posterior_["posterior"]["coef"].shape == (1, 20, 10)
 
 
+def test_fit_mcmc_intervals_follow_the_package_level(tmp_path, monkeypatch, capsys):
+    """One level: bayesreg.settings.CI_PROB, read when the command runs, or --prob."""
+    import arviz_base as azb
+
+    from bayesreg import settings
+    from bayesreg.estimators import _MAPBase
+
+    def fake(self, X, y, sample_weight=None, **kwargs):
+        self.fit(X, y, sample_weight=sample_weight)
+        draws = self.coef_ + np.random.default_rng(0).standard_normal((1, 400, X.shape[1]))
+        self.posterior_ = azb.from_dict({"posterior": {"coef": draws, "intercept": np.zeros((1, 400))}},
+                                        dims={"coef": ["feature"]}, coords={"feature": list(X.columns)})
+        return self
+
+    monkeypatch.setattr(_MAPBase, "sample_posterior", fake)
+    monkeypatch.setattr(settings, "CI_PROB", 0.8)
+    argv = ["fit", "--prior", "lasso", "--scale", "0.1", "--mcmc", "--out", str(tmp_path / "m")]
+    for extra, prob in (([], 0.8), (["--prob", "0.5"], 0.5)):
+        code, out, _ = run(argv + extra, capsys)
+        assert code == 0 and f"{prob:.0%} interval" in out
+        coef = np.asarray(load(tmp_path / "m").posterior_["posterior"]["coef"]).reshape(-1, 10)
+        lo, hi = np.quantile(coef[:, 2], [(1 - prob) / 2, (1 + prob) / 2])
+        (bmi,) = [line for line in out.splitlines() if line.startswith("bmi ")]
+        assert bmi.endswith(f"[{lo:.4g}, {hi:.4g}]")
+    code, out, err = run(argv + ["--prob", "1.5"], capsys)
+    assert_one_line_error(code, out, err, "prob must be in")
+
+
 # ----------------------------------------------------------------- demo
 def test_demo_calls_run_demo(tmp_path, monkeypatch, capsys):
     seen = {}
@@ -617,7 +645,10 @@ def test_fit_mcmc_real_round_trip(tmp_path, capsys):
     post = est.posterior_["posterior"]
     assert post["coef"].shape == (1, 50, 3)
     assert list(post["feature"].values) == ["a", "b", "c"]
-    ref = bayesreg.LassoMAP(0.5).fit(X, y)
+    # σ was learned: the MAP is reported (and saved) at σ's posterior mean
+    sigma = float(est.posterior_["posterior"]["sigma"].mean())
+    assert est.get_params()["sigma"] == pytest.approx(sigma, rel=1e-12)
+    ref = bayesreg.LassoMAP(0.5, sigma=est.get_params()["sigma"]).fit(X, y)
     np.testing.assert_allclose(est.coef_, ref.coef_, rtol=0, atol=1e-12)
 
 

@@ -1,5 +1,8 @@
-"""`make demo` end to end (with fewer draws): every output written, the HTML report shows
-every figure, the tables agree with independent recomputation."""
+"""`make demo` end to end (the demo's own MCMC settings, one point on the Lasso path): every
+output written, the HTML report shows every figure and the tables that make it an analysis
+(zeros, convergence, LOO, the predictive check, versions), the tables agree with independent
+recomputation, every posterior drawn passes its own convergence check, and one interval level
+runs through the outputs."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from bayesreg import demo  # noqa: E402
+from bayesreg import demo, settings  # noqa: E402
 
 MAP_ONLY = [s for s in demo.FIGURES if s not in demo._MCMC_FIGURES]
 HAVE_MCMC = demo._sampler() is not None
@@ -29,7 +32,7 @@ def demo_dir(tmp_path_factory):
     if not HAVE_MCMC:
         pytest.skip("bayesreg.sample_posterior is not available")
     out = tmp_path_factory.mktemp("demo")
-    return demo.run_demo(out, progressbar=False, draws=300, tune=300, chains=2, band_points=2, random_seed=1)
+    return demo.run_demo(out, progressbar=False, band_points=1, random_seed=1)
 
 
 def test_demo_end_to_end(demo_dir):
@@ -37,6 +40,8 @@ def test_demo_end_to_end(demo_dir):
     check_outputs(demo_dir)
     check_validation(demo_dir)
     check_summary(demo_dir)
+    check_analysis(demo_dir)
+    check_convergence(demo_dir)
     check_screenshot(demo_dir)
 
 
@@ -70,13 +75,18 @@ def check_report(out, stems):
 
 def check_outputs(demo_dir):
     expected = [f"{s}.png" for s in demo.FIGURES] + [
-        "summary.csv", "summary.md", "validation.csv", "report.html",
+        "summary.csv", "summary.md", "validation.csv", "zeros.csv", "convergence.csv", "loo.csv", "report.html",
         "posterior_gaussian.nc", "posterior_laplace.nc",
     ]
     for name in expected:
         assert (demo_dir / name).is_file(), name
     page = check_report(demo_dir, list(demo.FIGURES))
-    assert "Validation: MAP versus scikit-learn" in page
+    assert "The MAP, checked against scikit-learn" in page
+    for table in ("validation", "zeros", "convergence", "loo", "summary", "versions"):
+        assert f'id="table-{table}"' in page, table
+    assert 'id="fig-ppc"' in page  # the posterior predictive check
+    # captions explain, they do not start with a file name
+    assert not re.search(r"<figcaption><b>\w+\.png", page)
 
 
 def check_validation(demo_dir):
@@ -98,12 +108,14 @@ def check_summary(demo_dir):
     n = len(y)
     sk = {"Gaussian": Ridge(alpha=sigma**2 / priors["Gaussian"].scale ** 2).fit(X, y),
           "Laplace": Lasso(alpha=sigma**2 / (n * priors["Laplace"].scale), tol=1e-12, max_iter=100_000).fit(X, y)}
+    level = settings.percent(settings.CI_PROB)
     md = (demo_dir / "summary.md").read_text(encoding="utf-8")
+    assert f"intervals at {level}" in md
     eps = float(re.search(r"ε = ([0-9.e+-]+)", md).group(1))
     for label in ("Gaussian", "Laplace"):
         dt = xr.open_datatree(demo_dir / f"posterior_{label.lower()}.nc")
         draws = dt["posterior"]["coef"]
-        assert draws.sizes["chain"] == 2 and draws.sizes["draw"] == 300
+        assert draws.sizes["chain"] == 4 and draws.sizes["draw"] == 1000
         for j, row in enumerate(r for r in rows if r["prior"] == label):
             assert row["feature"] == str(draws["feature"].values[j]) == X.columns[j]
             assert float(row["MAP"]) == pytest.approx(sk[label].coef_[j], abs=1e-6)
@@ -113,10 +125,75 @@ def check_summary(demo_dir):
             p_lo = np.mean(np.abs(d) < eps * (1 - 1e-3))
             p_hi = np.mean(np.abs(d) < eps * (1 + 1e-3))
             assert p_lo - 1e-12 <= float(row["P(|b|<eps)"]) <= p_hi + 1e-12
+            # the interval at the package level, equal-tailed
+            lo, hi = np.quantile(d, [(1 - settings.CI_PROB) / 2, (1 + settings.CI_PROB) / 2])
+            assert float(row[f"{level} lower"]) == pytest.approx(lo, rel=1e-9)
+            assert float(row[f"{level} upper"]) == pytest.approx(hi, rel=1e-9)
     # the Laplace MAP has exact zeros; its posterior does not (the Bayesian lasso point)
     lap = [r for r in rows if r["prior"] == "Laplace"]
     assert any(float(r["MAP"]) == 0.0 for r in lap)
     assert all(float(r["post. mean"]) != 0.0 for r in lap)
+
+
+def check_analysis(demo_dir):
+    """The zeros table sets the MAP's exact zeros beside the posterior mass near zero; the
+    report states the σ treatment, explains the halving, compares the priors by LOO, and
+    says when and with what it was made."""
+    import arviz_stats as azs
+    import xarray as xr
+
+    page = (demo_dir / "report.html").read_text(encoding="utf-8")
+    zeros = read_csv(demo_dir / "zeros.csv")
+    summary = read_csv(demo_dir / "summary.csv")
+    lap_map = {r["feature"]: float(r["MAP"]) for r in summary if r["prior"] == "Laplace"}
+    lap_pz = {r["feature"]: float(r["P(|b|<eps)"]) for r in summary if r["prior"] == "Laplace"}
+    assert [r["feature"] for r in zeros] == list(lap_map)
+    for r in zeros:
+        assert (r["Laplace MAP = 0"] == "True") == (lap_map[r["feature"]] == 0.0)
+        assert float(r["Laplace P(|b|<ε | y)"]) == pytest.approx(lap_pz[r["feature"]])
+    assert any(r["Laplace MAP = 0"] == "True" for r in zeros)
+    assert "Why the Gaussian-prior coefficients are about half the Laplace ones" in page
+    assert "σ̂ =" in page and "learn σ" in page and "fix σ = σ̂" in page  # the σ treatment
+    # LOO: the table is arviz-stats' comparison of the saved posteriors
+    loo = read_csv(demo_dir / "loo.csv")
+    posts = {k: xr.open_datatree(demo_dir / f"posterior_{k.lower()}.nc") for k in ("Gaussian", "Laplace")}
+    for row in loo:
+        assert float(row["elpd_loo"]) == pytest.approx(azs.loo(posts[row["prior"]]).elpd, rel=1e-9)
+    assert float(loo[0]["elpd_diff"]) == 0.0
+    assert re.search(r"PSIS-LOO\) \w+ prefers the (Laplace|Gaussian) prior", page)
+    # versions and the date
+    from bayesreg import __version__
+
+    assert f"bayesreg {__version__}" in page and re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC", page)
+    assert f"intervals at {settings.percent(settings.CI_PROB)}" in page
+
+
+def check_convergence(demo_dir):
+    """Every posterior the demo drew passes bayesreg's own check, without a second run."""
+    rows = read_csv(demo_dir / "convergence.csv")
+    assert len(rows) == 3  # Gaussian, Laplace, one point on the Lasso path
+    for r in rows:
+        assert r["verdict"] == "pass", r
+        assert float(r["max R-hat"]) <= 1.01 and float(r["min bulk ESS"]) >= 400
+        assert r["divergences"] == "0" and r["at max tree depth"] == "0"
+    page = (demo_dir / "report.html").read_text(encoding="utf-8")
+    assert "sampled again" not in page and "fails its convergence check" not in page
+
+
+def test_summary_intervals_follow_the_package_level(monkeypatch):
+    """The report's intervals are read from bayesreg.settings when they are made."""
+    import types
+
+    from test_stats import normal_posterior
+
+    monkeypatch.setattr(settings, "CI_PROB", 0.8)
+    dt = normal_posterior([0.0, 1.0, 2.0], draws=500)
+    m = types.SimpleNamespace(coef=np.zeros(3))
+    sk = types.SimpleNamespace(coef_=np.zeros(3))
+    table = demo._summary_table({"A": dt}, {"A": m}, {"A": sk}, 0.1, ["a", "b", "c"])
+    draws = dt["posterior"]["coef"].values.reshape(-1, 3)
+    np.testing.assert_allclose(table["80% lower"], np.quantile(draws, 0.1, axis=0), rtol=1e-10)
+    np.testing.assert_allclose(table["80% upper"], np.quantile(draws, 0.9, axis=0), rtol=1e-10)
 
 
 def check_screenshot(demo_dir):

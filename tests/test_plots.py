@@ -92,19 +92,20 @@ def test_mass_near_zero_plot_bars_and_prior_lines():
     for label, dt in posts.items():
         draws = dt["posterior"]["coef"].values.reshape(-1, 3)
         bars = by_gid(fig, f"posterior/{label}")
-        heights = [r.get_height() for b in bars for r in (b.patches if hasattr(b, "patches") else [b])]
-        assert_allclose(heights, (np.abs(draws) < eps).mean(axis=0), rtol=1e-12)
+        widths = [r.get_width() for b in bars for r in (b.patches if hasattr(b, "patches") else [b])]
+        assert_allclose(widths, (np.abs(draws) < eps).mean(axis=0), rtol=1e-12)  # horizontal bars
     line_g = one(fig, "prior/Gaussian")
-    assert line_g.get_ydata()[0] == pytest.approx(st.norm.cdf(eps) - st.norm.cdf(-eps))
+    assert line_g.get_xdata()[0] == pytest.approx(st.norm.cdf(eps) - st.norm.cdf(-eps))
     line_l = one(fig, "prior/Laplace")
     ref = st.laplace(0, 1 / np.sqrt(2))
-    assert line_l.get_ydata()[0] == pytest.approx(ref.cdf(eps) - ref.cdf(-eps))
-    assert [t.get_text() for t in ax.get_xticklabels()] == FEATURES
-    assert f"ε = {eps:.3g}" in ax.get_ylabel()
+    assert line_l.get_xdata()[0] == pytest.approx(ref.cdf(eps) - ref.cdf(-eps))
+    assert [t.get_text() for t in ax.get_yticklabels()] == FEATURES  # one row per feature
+    assert f"ε = {eps:.3g}" in ax.get_xlabel()
 
 
-def test_mass_near_zero_plot_needs_matching_priors():
-    with pytest.raises(ValueError, match="no prior given"):
+def test_mass_near_zero_plot_needs_a_prior_for_each_posterior():
+    # the DataTree records no prior and none is given for it: the error says how to pass one
+    with pytest.raises(ValueError, match=r"no prior for posterior 'A'.*priors=\{'A': prior\}"):
         plots.mass_near_zero_plot({"A": normal_posterior([0, 1, 2])}, {"B": Gaussian(1.0)})
 
 
@@ -291,3 +292,330 @@ def test_paper_style_restores_only_its_own_keys():
         assert {k: matplotlib.rcParams[k] for k in _RC} == before
     finally:
         matplotlib.rcParams["interactive"] = interactive
+
+
+# ------------------------------------------------------------------ natural calls
+def recorded(dt, prior, *, exact=True):
+    """``dt`` with its prior in the attrs ``sample_posterior`` writes (exact, or only the repr)."""
+    import dataclasses
+    import json
+
+    from bayesreg.families import prior_family
+
+    dt.attrs["prior"] = repr(prior)
+    if exact:
+        dt.attrs["prior_family"] = prior_family(prior).name
+        dt.attrs["prior_params"] = json.dumps(dataclasses.asdict(prior))
+    return dt
+
+
+def test_posterior_prior_reads_the_attrs():
+    from bayesreg.priors import BayesianLasso, Horseshoe
+
+    for prior in (Laplace(0.123456789123), Gaussian(2.5), BayesianLasso(lam_prior=(1.5, 2.0)), Horseshoe()):
+        assert stats.posterior_prior(recorded(normal_posterior([0.0]), prior)) == prior  # to the bit
+    # an older DataTree with only the repr: rounded to 6 significant digits
+    got = stats.posterior_prior(recorded(normal_posterior([0.0]), Laplace(0.123456789123), exact=False))
+    assert got == Laplace(0.123457)
+    with pytest.raises(ValueError, match="records no prior"):
+        stats.posterior_prior(normal_posterior([0.0]))
+    dt = normal_posterior([0.0])
+    dt.attrs["prior"] = "__import__('os')"
+    with pytest.raises(ValueError, match="cannot read a prior"):
+        stats.posterior_prior(dt)
+
+
+@pytest.fixture(scope="module")
+def two_posteriors():
+    return {"Gaussian": recorded(normal_posterior([0.0, 0.4, 3.0], 0.6, seed=1, draws=300), Gaussian(1.0)),
+            "Laplace": recorded(normal_posterior([0.0, 0.4, 3.0], 0.3, seed=2, draws=300), Laplace(0.7))}
+
+
+class _Fitted:
+    """A fitted estimator after ``.sample_posterior``, as far as the plots look."""
+
+    def __init__(self, dt):
+        self.posterior_ = dt
+        self.coef_ = dt["posterior"]["coef"].mean(("chain", "draw")).values
+
+
+@pytest.mark.parametrize("plot", ["mass_near_zero_plot", "posterior_comparison_plot", "prior_posterior_plot",
+                                  "priors_plot", "trace_plot", "rank_plot"])
+def test_each_plot_takes_one_posterior_or_a_mapping(plot, two_posteriors):
+    """One DataTree, an estimator carrying it, a list, a mapping: the priors come from the attrs."""
+    func = getattr(plots, plot)
+    lap = two_posteriors["Laplace"]
+
+    def labels(fig):
+        return {part for a in fig.findobj() if a.get_gid() for part in str(a.get_gid()).split("/")} & {
+            "Gaussian", "Laplace"}
+
+    single = plots.figure_of(func(lap)) if plot in ("trace_plot", "rank_plot") else func(lap)
+    assert single.axes
+    if plot in ("trace_plot", "rank_plot"):
+        plots.figure_of(func(_Fitted(lap)))
+        return
+    assert labels(single) == {"Laplace"}  # labelled with the family of the recorded prior
+    assert labels(func(_Fitted(lap))) == {"Laplace"}
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    assert labels(func(Pipeline([("scale", StandardScaler()), ("map", _Fitted(lap))]))) == {"Laplace"}
+    assert labels(func(two_posteriors)) == {"Gaussian", "Laplace"}
+    assert labels(func(list(two_posteriors.values()))) == {"Gaussian", "Laplace"}
+
+
+def test_mass_near_zero_reads_the_prior_and_matches_an_explicit_one(two_posteriors):
+    eps = 0.2
+    from_attrs = plots.mass_near_zero_plot(two_posteriors, eps=eps)
+    explicit = plots.mass_near_zero_plot(two_posteriors, {"Gaussian": Gaussian(1.0), "Laplace": Laplace(0.7)}, eps=eps)
+    for label in two_posteriors:
+        assert one(from_attrs, f"prior/{label}").get_xdata()[0] == one(explicit, f"prior/{label}").get_xdata()[0]
+    ref = st.laplace(0, 0.7)
+    assert one(from_attrs, "prior/Laplace").get_xdata()[0] == pytest.approx(ref.cdf(eps) - ref.cdf(-eps))
+
+
+def test_path_plot_takes_one_map_path(diabetes):
+    X, y = diabetes
+    path = map_path(X, y, Laplace(1.0), sigma=50.0, n_points=10)
+    fig = plots.path_plot(path, mark=30.0)
+    (ax,) = fig.axes
+    assert ax.get_title() == "Lasso path"
+    assert one(fig, "mark", ax).get_xdata()[0] == 30.0
+    assert {a.get_gid() for a in ax.lines} >= set(X.columns)
+
+
+@pytest.mark.parametrize(("call", "match"), [
+    (lambda: plots.path_plot([1, 2]), "expected a MapPath .* or a mapping"),
+    (lambda: plots.path_plot({"Lasso": normal_posterior([0.0])}), r"paths\['Lasso'\]: expected a MapPath"),
+    (lambda: plots.posterior_comparison_plot(np.zeros(3)), "expected a posterior DataTree"),
+    (lambda: plots.posterior_comparison_plot({}), "posteriors is empty"),
+    (lambda: plots.mass_near_zero_plot(_Unsampled()), r"no posterior yet; call its \.sample_posterior"),
+    (lambda: plots.trace_plot(normal_posterior([0.0])["posterior"]), "expected a posterior DataTree"),
+    (lambda: plots.priors_plot("laplace"), "expected a Prior"),
+    (lambda: plots.ppc_plot(normal_posterior([0.0])), "needs the group.*posterior_predictive"),
+])
+def test_wrong_inputs_name_what_was_expected(call, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        call()
+
+
+class _Unsampled:
+    coef_ = np.zeros(3)
+    posterior_ = None
+
+
+def test_maps_take_results_estimators_and_arrays(two_posteriors, diabetes):
+    from bayesreg import LassoMAP
+
+    X, y = diabetes
+    X = X[["age", "bmi", "s5"]]
+    est = LassoMAP(scale=0.8, sigma=54.0).fit(X, y)
+    fig = plots.posterior_comparison_plot(two_posteriors["Laplace"], maps={"Laplace": est},
+                                          sklearn={"Laplace": est.to_sklearn(len(y)).fit(X, y)})
+    assert_allclose(one(fig, "Laplace/map").get_offsets()[:, 0], est.coef_)
+    with pytest.raises(ValueError, match=r"maps\['Laplace'\]: 2 coefficients, but the posteriors have 3"):
+        plots.posterior_comparison_plot(two_posteriors["Laplace"], maps={"Laplace": [1.0, 2.0]})
+
+
+def test_colours_follow_the_prior_family(two_posteriors):
+    """The same family has the same colour in every figure, whatever the series is called."""
+    import matplotlib.colors as mcolors
+
+    from bayesreg.families import PRIOR_FAMILIES
+
+    lap = mcolors.to_hex(PRIOR_FAMILIES["laplace"].color)
+    renamed = {"model A": two_posteriors["Gaussian"], "model B": two_posteriors["Laplace"]}
+    comp = plots.posterior_comparison_plot(renamed)
+    mass = plots.mass_near_zero_plot(renamed)
+    pri = plots.priors_plot({"b": Laplace(0.7)})
+    assert mcolors.to_hex(one(comp, "model B/interval").get_color()[0]) == lap
+    assert mcolors.to_hex(one(mass, "prior/model B").get_color()) == lap
+    assert mcolors.to_hex(one(pri, "b", pri.axes[0]).get_color()) == lap
+    # two posteriors of one family: the family's hue, two shades
+    twice = plots.mass_near_zero_plot({"b=0.7": two_posteriors["Laplace"],
+                                       "b=2": recorded(normal_posterior([0.0, 0.4, 3.0], seed=5), Laplace(2.0))})
+    c1, c2 = (mcolors.to_hex(one(twice, f"prior/{k}").get_color()) for k in ("b=0.7", "b=2"))
+    assert c1 == lap and c2 != lap
+    assert_allclose(mcolors.to_rgb(c2), 0.6 * np.array(mcolors.to_rgb(c1)), atol=0.005)
+
+
+# ------------------------------------------------------------------ figures that scale
+LONG = "a_rather_long_feature_name_from_a_data_frame_"
+
+
+def many_features(p, seed=0):
+    rng = np.random.default_rng(seed)
+    names = [f"{LONG}{j}" if j % 3 else f"x{j}" for j in range(p)]
+    means = rng.normal(0.0, 1.0, p) * (rng.uniform(size=p) < 0.3)
+    from arviz_base import from_dict
+
+    out = {}
+    for k, (label, prior) in enumerate({"Gaussian": Gaussian(1.0), "Laplace": Laplace(0.7)}.items()):
+        draws = means + 0.3 * rng.standard_normal((2, 100, p))
+        dt = from_dict({"posterior": {"coef": draws, "intercept": rng.standard_normal((2, 100))}},
+                       dims={"coef": ["feature"]}, coords={"feature": names})
+        out[label] = recorded(dt, prior)
+    return names, means, out
+
+
+def drawn_tick_labels(fig):
+    """(text, window extent) of every tick label drawn (inside its axis' view limits)."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    out = []
+    for ax in fig.axes:
+        for axis, coord in ((ax.xaxis, 0), (ax.yaxis, 1)):
+            lo, hi = sorted(axis.get_view_interval())
+            tol = 1e-9 * (hi - lo)
+            out += [(t.get_text(), t.get_window_extent(renderer)) for t in axis.get_ticklabels()
+                    if t.get_visible() and t.get_text() and lo - tol <= t.get_position()[coord] <= hi + tol]
+    return out
+
+
+def tick_label_overlaps(fig):
+    """Pairs of drawn tick labels (every axes, both axes) whose text extents intersect."""
+    boxes = drawn_tick_labels(fig)
+    assert boxes
+    return [(a, b) for i, (a, ba) in enumerate(boxes) for b, bb in boxes[i + 1:] if ba.overlaps(bb)]
+
+
+@pytest.mark.parametrize("p", [2, 40, 100])
+def test_many_features_no_overlapping_tick_labels(p):
+    names, _, posts = many_features(p)
+    for fig in (plots.mass_near_zero_plot(posts), plots.posterior_comparison_plot(posts),
+                plots.prior_posterior_plot(posts)):
+        assert tick_label_overlaps(fig) == []
+        plt.close(fig)
+    comp = plots.posterior_comparison_plot(posts)
+    shown = [t.get_text() for t in comp.axes[0].get_yticklabels()]
+    assert len(shown) == p and len(set(shown)) == p  # every feature, each label distinct
+    assert all(len(t) <= 28 for t in shown)  # long names shortened in the middle ...
+    assert shown[1].startswith(LONG[:13]) and shown[1].endswith("_1")  # ... keeping both ends
+
+
+@pytest.mark.parametrize("p", [40, 100])
+def test_path_plot_many_features(p, recwarn):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((3 * p, p))
+    y = X[:, :5] @ np.arange(1.0, 6.0) + rng.standard_normal(3 * p)
+    import pandas as pd
+
+    X = pd.DataFrame(X, columns=[f"{LONG}{j}" for j in range(p)])
+    paths = {"Ridge": map_path(X, y, Gaussian(1.0), sigma=1.0, n_points=8),
+             "Lasso": map_path(X, y, Laplace(1.0), sigma=1.0, n_points=8)}
+    fig = plots.path_plot(paths)
+    assert tick_label_overlaps(fig) == []
+    fig.savefig(io_bytes(), format="png")
+    assert not [w for w in recwarn if "constrained_layout not applied" in str(w.message)]
+    (legend,) = fig.legends
+    from bayesreg.plots.path_plot import LEGEND_FEATURES
+
+    assert len(legend.get_texts()) == LEGEND_FEATURES
+    assert legend.get_title().get_text() == f"{LEGEND_FEATURES} largest of {p}"
+    assert len([a for a in fig.axes[1].lines if a.get_gid() in X.columns]) == p  # every line drawn
+    few = plots.path_plot(paths, max_features=5)
+    assert {a.get_gid() for a in few.axes[1].lines} - {None, "mark"} == {f"{LONG}{j}" for j in range(5)}
+
+
+def io_bytes():
+    import io
+
+    return io.BytesIO()
+
+
+def test_max_features_keeps_the_largest(two_posteriors):
+    names, means, posts = many_features(40)
+    fig = plots.posterior_comparison_plot(posts, max_features=6)
+    shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(shown) == 6 and "(6 of 40 features)" in fig.axes[0].get_title()
+    from bayesreg.plots._style import short_labels
+
+    top = sorted(np.argsort(-np.abs(means))[:6])  # the |posterior median|s follow the true means
+    assert shown == short_labels([names[j] for j in top])
+    sel = plots.mass_near_zero_plot(posts, features=[names[3], names[0]])
+    assert [t.get_text() for t in sel.axes[0].get_yticklabels()] == short_labels([names[3], names[0]])
+    # the prior/posterior panels default to at most 12
+    assert len(plots.prior_posterior_plot(posts).axes) == 12
+    with pytest.raises(ValueError, match="unknown features"):
+        plots.posterior_comparison_plot(posts, features=["nope"])
+
+
+def test_short_labels_stay_distinct():
+    from bayesreg.plots._style import short_labels
+
+    names = ["x" * 40 + "_a", "x" * 40 + "_a ", "short"]
+    got = short_labels(names, 20)
+    assert len(set(got)) == 3 and got[2] == "short" and all(len(g) <= 24 for g in got)
+
+
+# ------------------------------------------------------------------ one interval level
+def test_intervals_default_to_the_package_level(monkeypatch, two_posteriors):
+    from bayesreg import settings
+
+    monkeypatch.setattr(settings, "CI_PROB", 0.8)
+    fig = plots.posterior_comparison_plot(two_posteriors["Laplace"])
+    draws = two_posteriors["Laplace"]["posterior"]["coef"].values.reshape(-1, 3)
+    seg = np.array(one(fig, "Laplace/interval").get_segments())
+    assert_allclose(seg[:, 0, 0], np.quantile(draws, 0.1, axis=0), rtol=1e-10)
+    assert_allclose(seg[:, 1, 0], np.quantile(draws, 0.9, axis=0), rtol=1e-10)
+    assert "50% / 80% intervals" in one(fig, "Laplace/interval").get_label()
+    with pytest.raises(ValueError, match="prob must be in"):
+        plots.posterior_comparison_plot(two_posteriors["Laplace"], prob=1.5)
+
+
+# ------------------------------------------------------------------ Jupyter shows each figure once
+def test_jupyter_displays_each_figure_once():
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    setup = """%matplotlib inline
+import numpy as np
+import matplotlib.pyplot as plt
+from arviz_base import from_dict
+from bayesreg import plots, map_path, Laplace
+rng = np.random.default_rng(0)
+dt = from_dict({"posterior": {"coef": rng.normal(size=(2, 100, 3)), "intercept": rng.normal(size=(2, 100))}},
+               dims={"coef": ["feature"]}, coords={"feature": ["a", "b", "c"]})
+dt.attrs["prior"] = "Laplace(scale=1)"
+X = rng.normal(size=(30, 3)); y = X @ [1.0, 0.0, -1.0] + rng.normal(size=30)
+path = map_path(X, y, Laplace(1.0), sigma=1.0, n_points=10)"""
+    cells = {
+        "plots.path_plot(path)": 1,                       # the last value of the cell
+        "fig = plots.mass_near_zero_plot(dt)": 1,         # assigned: drawn at the end of the cell
+        "plots.trace_plot(dt)": 1,                        # an arviz-plots PlotCollection
+        "plots.figure_of(plots.rank_plot(dt))": 1,        # the figure of one
+        "plt.close(fig)\nfig": 1,                         # closed, then shown again
+        "plt.subplots()[0]": 2,                           # control: a plain Figure shows twice
+    }
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in [setup, *cells]])
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3").execute()
+    for cell, expected in zip(nb.cells[1:], cells.values(), strict=True):
+        pngs = [o for o in cell.outputs if "image/png" in o.get("data", {})]
+        assert len(pngs) == expected, (cell.source, cell.outputs)
+
+
+def test_priors_plot_takes_a_map_result_or_a_fitted_estimator(diabetes):
+    from bayesreg import LassoMAP
+
+    X, y = diabetes
+    est = LassoMAP(scale=0.7, sigma=50.0).fit(X, y)
+    for obj in (est, est.result_):
+        fig = plots.priors_plot(obj)
+        line = one(fig, "Laplace", fig.axes[0])
+        assert_allclose(line.get_ydata(), st.laplace(0, 0.7).pdf(line.get_xdata()), rtol=1e-12)
+
+
+def test_ppc_plot_draws_observed_against_replicates():
+    import xarray as xr
+
+    rng = np.random.default_rng(3)
+    dt = normal_posterior([0.0, 1.0, 2.0], draws=60, chains=2)
+    obs = {"obs": np.arange(25)}
+    dt["observed_data"] = xr.DataTree(xr.Dataset({"y": ("obs", rng.normal(size=25))}, coords=obs))
+    dt["posterior_predictive"] = xr.DataTree(xr.Dataset(
+        {"y": (("chain", "draw", "obs"), rng.normal(size=(2, 60, 25)))},
+        coords={"chain": [0, 1], "draw": np.arange(60), **obs}))
+    pc = plots.ppc_plot(dt, num_samples=20)
+    fig = plots.figure_of(pc)
+    assert isinstance(fig, plots.BayesregFigure)
+    assert len(fig.axes[0].lines) >= 21  # 20 replicated densities and the observed one

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
-
-from bayesreg.plots._style import color_for, new_figure, styled
+from bayesreg.plots._inputs import feature_rows, posterior_series, series_priors
+from bayesreg.plots._style import MAX_LABEL_CHARS, new_figure, row_panel, series_colors, styled
 from bayesreg.priors import Prior
-from bayesreg.stats import (
-    default_eps,
-    feature_dim,
-    posterior_coef,
-    posterior_mass_near_zero,
-    prior_mass_near_zero,
-)
+from bayesreg.stats import default_eps, posterior_mass_near_zero, prior_mass_near_zero
 
 __all__ = ["mass_near_zero_plot"]
 
 
 @styled
 def mass_near_zero_plot(
-    posteriors: Mapping[str, Any],
-    priors: Mapping[str, Prior],
+    posteriors: Any,
+    priors: Mapping[str, Prior] | Prior | None = None,
     *,
     eps: float | None = None,
     var_name: str = "coef",
+    features: Sequence[str] | None = None,
+    max_features: int | None = None,
+    max_label_chars: int = MAX_LABEL_CHARS,
 ) -> Any:
     r"""Bars of :math:`P(|\beta_j| < \varepsilon \mid y)` per coefficient and prior, with
     each prior's own :math:`P(|\beta| < \varepsilon)` as a dashed line.
@@ -34,51 +30,54 @@ def mass_near_zero_plot(
     The two numbers come from :func:`bayesreg.stats.posterior_mass_near_zero` and
     :func:`bayesreg.stats.prior_mass_near_zero`. A coefficient whose posterior mass near
     zero exceeds the prior's is one the data pushed towards zero; the Laplace prior
-    starts higher (its density peaks at 0) and keeps more mass there.
+    starts higher (its density peaks at 0) and keeps more mass there. One row per
+    coefficient (horizontal bars), so any number of features and long names fit.
 
     Parameters
     ----------
-    posteriors : mapping of str to DataTree
-        Label -> posterior with ``posterior/<var_name>`` of dims (chain, draw, feature).
-    priors : mapping of str to Prior
-        The prior behind each posterior (same labels).
+    posteriors : DataTree, estimator, sequence or mapping of str to either
+        A posterior from :func:`bayesreg.sample_posterior` (or an estimator after
+        ``.sample_posterior``), several, or label -> posterior; ``posterior/<var_name>``
+        of dims (chain, draw, feature).
+    priors : Prior or mapping of str to Prior, optional
+        The prior behind each posterior (same labels); default: read from each DataTree
+        (:func:`bayesreg.stats.posterior_prior`).
     eps : float, optional
         Half-width ε; default :func:`bayesreg.stats.default_eps` of the priors
         (a tenth of their geometric-mean standard deviation).
+    features : sequence of str, optional
+        The coefficients to show, by name.
+    max_features : int, optional
+        Show only this many: those with the largest posterior :math:`|\mathrm{median}|`.
+    max_label_chars : int
+        Longer feature names are shortened in the middle (``short_labels``).
 
     Returns
     -------
     matplotlib.figure.Figure
-        One axes; bar containers are labelled with the posterior labels, prior lines
-        carry ``gid="prior/<label>"``.
+        One axes, feature ``r`` (of those shown) at y = -r; bar containers carry
+        ``gid="posterior/<label>"``, prior lines ``gid="prior/<label>"``.
     """
-    if not posteriors:
-        raise ValueError("posteriors must contain at least one DataTree")
-    missing = set(posteriors) - set(priors)
-    if missing:
-        raise ValueError(f"no prior given for posterior(s) {sorted(missing)}")
-    eps = default_eps([priors[k] for k in posteriors]) if eps is None else float(eps)
-    first = posterior_coef(next(iter(posteriors.values())), var_name)
-    dim = feature_dim(first)
-    names = [str(v) for v in first[dim].values]
-    k = len(posteriors)
+    posts = posterior_series(posteriors, var_name)
+    pri = series_priors(posts, priors)
+    eps = default_eps(list(pri.values())) if eps is None else float(eps)
+    rows = feature_rows(posts, var_name, features, max_features, max_label_chars)
+    k = len(posts)
     width = 0.8 / k
-    x = np.arange(len(names))
-    fig, axes = new_figure(1, 1, panel=(max(6.0, 0.42 * len(names) * max(k, 2)), 3.4))
+    fig, axes = new_figure(1, 1, panel=row_panel(len(rows.index), per_row=max(0.24, 0.13 * k)))
     ax = axes[0, 0]
-    for i, (label, dt) in enumerate(posteriors.items()):
-        col = color_for(label, i)
-        post = posterior_mass_near_zero(dt, eps, var_name=var_name)
-        ax.bar(x + (i - (k - 1) / 2) * width, post.values, width=width * 0.95, color=col,
-               label=f"{label}: posterior P(|β_j|<ε | y)", gid=f"posterior/{label}")
-        pm = prior_mass_near_zero(priors[label], eps)
-        ax.axhline(pm, color=col, ls="--", lw=1.3, label=f"{label}: prior P(|β|<ε) = {pm:.3f}",
+    colors = series_colors(pri)
+    for i, (label, dt) in enumerate(posts.items()):
+        post = posterior_mass_near_zero(dt, eps, var_name=var_name).values[rows.index]
+        ax.barh(rows.y - (i - (k - 1) / 2) * width, post, height=width * 0.95, color=colors[label],
+                label=f"{label}: posterior P(|β_j|<ε | y)", gid=f"posterior/{label}")
+        pm = prior_mass_near_zero(pri[label], eps)
+        ax.axvline(pm, color=colors[label], ls="--", lw=1.3, label=f"{label}: prior P(|β|<ε) = {pm:.3f}",
                    gid=f"prior/{label}")
-    ax.set_xticks(x, names, rotation=0)
-    ax.set_xlim(-0.6, len(names) - 0.4)
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel(dim)
-    ax.set_ylabel(f"P(|β| < ε),  ε = {eps:.3g}")
-    ax.set_title("Mass near zero: posterior per coefficient vs prior")
-    fig.legend(loc="outside lower center", ncols=2)
+    rows.apply(ax)
+    ax.set_xlim(0, 1.02)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(f"P(|β| < ε),  ε = {eps:.3g}")
+    ax.set_title("Mass near zero: posterior per coefficient vs prior" + rows.note)
+    fig.legend(loc="outside upper center", ncols=2)
     return fig

@@ -7,19 +7,26 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg.plots._style import MAP_COLOR, color_for, new_figure, styled
+from bayesreg.plots._inputs import coef_vector, feature_rows, posterior_series, series_priors
+from bayesreg.plots._style import MAP_COLOR, new_figure, series_colors, styled
 from bayesreg.priors import Prior
 from bayesreg.stats import feature_dim, posterior_coef, prior_density
 
-__all__ = ["prior_posterior_plot"]
+__all__ = ["prior_posterior_plot", "MAX_PANELS"]
+
+#: panels drawn when neither ``features`` nor ``max_features`` is given
+MAX_PANELS = 12
+#: longest panel title (a feature name) before it is shortened in the middle
+_TITLE_CHARS = 36
 
 
 @styled
 def prior_posterior_plot(
-    posteriors: Mapping[str, Any],
-    priors: Mapping[str, Prior],
+    posteriors: Any,
+    priors: Mapping[str, Prior] | Prior | None = None,
     *,
     features: Sequence[str] | None = None,
+    max_features: int | None = MAX_PANELS,
     maps: Mapping[str, Any] | None = None,
     var_name: str = "coef",
     ncols: int = 3,
@@ -29,13 +36,18 @@ def prior_posterior_plot(
 
     Parameters
     ----------
-    posteriors : mapping of str to DataTree
-        Label -> posterior with ``posterior/<var_name>`` of dims (chain, draw, feature).
-    priors : mapping of str to Prior
-        Label -> the prior behind the posterior.
+    posteriors : DataTree, estimator, sequence or mapping of str to either
+        A posterior from :func:`bayesreg.sample_posterior` (or an estimator after
+        ``.sample_posterior``), several, or label -> posterior; ``posterior/<var_name>``
+        of dims (chain, draw, feature).
+    priors : Prior or mapping of str to Prior, optional
+        Label -> the prior behind the posterior; default: read from each DataTree.
     features : sequence of str, optional
-        Coordinates of the feature dimension to show (default: all).
-    maps : mapping of str to MapResult or array, optional
+        Coordinates of the feature dimension to show.
+    max_features : int or None, default 12
+        Without ``features``: at most this many panels, the coefficients with the largest
+        posterior :math:`|\mathrm{median}|` (None: all).
+    maps : mapping of str to MapResult, estimator or array, optional
         MAP coefficients to mark.
     ncols : int
         Panels per row.
@@ -48,29 +60,22 @@ def prior_posterior_plot(
     """
     import arviz_stats as azs
 
-    if not posteriors:
-        raise ValueError("posteriors must contain at least one DataTree")
-    missing = set(posteriors) - set(priors)
-    if missing:
-        raise ValueError(f"no prior given for posterior(s) {sorted(missing)}")
-    first = posterior_coef(next(iter(posteriors.values())), var_name)
-    dim = feature_dim(first)
-    all_names = [str(v) for v in first[dim].values]
-    features = all_names if features is None else [str(f) for f in features]
-    unknown = [f for f in features if f not in all_names]
-    if unknown:
-        raise ValueError(f"unknown features {unknown}; available: {all_names}")
-    ncols = max(1, min(int(ncols), len(features)))
-    nrows = -(-len(features) // ncols)
+    posts = posterior_series(posteriors, var_name)
+    pri = series_priors(posts, priors)
+    rows = feature_rows(posts, var_name, features, max_features, _TITLE_CHARS)
+    colors = series_colors(pri)
+    ncols = max(1, min(int(ncols), len(rows.index)))
+    nrows = -(-len(rows.index) // ncols)
     fig, axes = new_figure(nrows, ncols, panel=(3.4, 2.7))
     flat = axes.ravel()
-    for ax in flat[len(features):]:
+    for ax in flat[len(rows.index):]:
         ax.remove()
-    for f_idx, name in enumerate(features):
+    map_coefs = {label: coef_vector(m, len(rows.names), f"maps[{label!r}]") for label, m in (maps or {}).items()
+                 if label in posts}
+    for f_idx, (name, j) in enumerate(zip(rows.labels, rows.index, strict=True)):
         ax = flat[f_idx]
-        j = all_names.index(name)
         kdes = {}
-        for label, dt in posteriors.items():
+        for label, dt in posts.items():
             da = posterior_coef(dt, var_name)
             kdes[label] = azs.kde(da.isel({feature_dim(da): j}))
         lo = min(float(k.sel(plot_axis="x").min()) for k in kdes.values())
@@ -78,17 +83,15 @@ def prior_posterior_plot(
         lo, hi = min(lo, 0.0), max(hi, 0.0)
         pad = 0.1 * (hi - lo)
         grid = np.linspace(lo - pad, hi + pad, 400)
-        for i, (label, kde) in enumerate(kdes.items()):
-            col = color_for(label, i)
+        for label, kde in kdes.items():
+            col = colors[label]
             ax.plot(kde.sel(plot_axis="x"), kde.sel(plot_axis="y"), color=col, gid=f"{label}/posterior",
                     label=f"{label} posterior")
-            d = prior_density(priors[label], max(abs(grid[0]), abs(grid[-1])), n_grid=801)
+            d = prior_density(pri[label], max(abs(grid[0]), abs(grid[-1])), n_grid=801)
             ax.plot(d.x, d.density, color=col, ls="--", lw=1.2, gid=f"{label}/prior", label=f"{label} prior",
                     drawstyle="default" if d.exact else "steps-mid")
-            if maps is not None and label in maps:
-                m = maps[label]
-                coef = np.asarray(getattr(m, "coef", m), dtype=float).ravel()
-                ax.axvline(coef[j], color=col, ls=":", lw=1.2, gid=f"{label}/map", label=f"{label} MAP")
+            if label in map_coefs:
+                ax.axvline(map_coefs[label][j], color=col, ls=":", lw=1.2, gid=f"{label}/map", label=f"{label} MAP")
         ax.axvline(0.0, color=MAP_COLOR, lw=0.6, alpha=0.4)
         ax.set_title(name)
         ax.set_xlim(grid[0], grid[-1])
@@ -98,5 +101,5 @@ def prior_posterior_plot(
         ax.set_ylabel("density")
     handles, labels = flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 6))
-    fig.suptitle("Prior versus posterior")
+    fig.suptitle("Prior versus posterior" + rows.note)
     return fig

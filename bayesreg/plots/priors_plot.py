@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg.plots._style import EPS_COLOR, color_for, new_figure, styled
+from bayesreg.families import prior_family
+from bayesreg.plots._inputs import posterior_series, series_priors, unique_label
+from bayesreg.plots._style import EPS_COLOR, new_figure, series_colors, styled
 from bayesreg.priors import Prior
 from bayesreg.stats import default_eps, matched_variance_priors, prior_density, prior_mass_near_zero, prior_sd
 
@@ -23,7 +25,7 @@ def _has_density(prior: Prior) -> bool:
 
 @styled
 def priors_plot(
-    priors: Mapping[str, Prior] | None = None,
+    priors: Mapping[str, Prior] | Prior | Any = None,
     *,
     variance: float = 1.0,
     eps: float | None = None,
@@ -40,9 +42,12 @@ def priors_plot(
 
     Parameters
     ----------
-    priors : mapping of str to Prior, optional
-        Label -> prior. Default: :func:`bayesreg.stats.matched_variance_priors` at
-        ``variance`` (Gaussian, Laplace and regularised horseshoe of equal variance).
+    priors : Prior, sequence of Prior, mapping of str to Prior, or fitted result(s), optional
+        Label -> prior (one prior or a sequence: labelled with their families); a
+        :class:`~bayesreg.map.MapResult` or a fitted estimator (its prior); or posterior
+        DataTrees (one, several, or label -> DataTree: the priors they record).
+        Default: :func:`bayesreg.stats.matched_variance_priors` at ``variance``
+        (Gaussian, Laplace and regularised horseshoe of equal variance).
     variance : float, default=1.0
         Common variance of the default priors.
     eps : float, optional
@@ -61,19 +66,17 @@ def priors_plot(
         Two axes; each prior's line carries ``gid`` = its label.
     """
     matched = priors is None
-    if matched:
-        priors = matched_variance_priors(variance, horseshoe=True)
-    if not priors:
-        raise ValueError("priors must contain at least one prior")
+    priors = matched_variance_priors(variance, horseshoe=True) if matched else _as_priors(priors)
     eps = default_eps(priors) if eps is None else float(eps)
     if x_max is None:
         x_max = 4.0 * max(prior_sd(p) for p in priors.values())
     fig, axes = new_figure(1, 2)
     ax_lin, ax_log = axes[0]
-    for i, (label, prior) in enumerate(priors.items()):
+    colors = series_colors(priors)
+    for label, prior in priors.items():
         d = prior_density(prior, x_max, n_grid=n_grid)
         mass = prior_mass_near_zero(prior, eps)
-        col = color_for(label, i)
+        col = colors[label]
         text = f"{label}: P(|w|<ε) = {mass:.3f}" + ("" if d.exact else " (Monte Carlo)")
         style = {} if d.exact else {"drawstyle": "steps-mid", "lw": 1.2}
         with np.errstate(divide="ignore"):
@@ -95,3 +98,29 @@ def priors_plot(
     fig.legend(*ax_lin.get_legend_handles_labels(), loc="outside lower center", ncols=len(priors) + 1)
     fig.suptitle(f"Coefficient priors at matched variance {variance:g}" if matched else "Coefficient priors")
     return fig
+
+
+def _as_priors(priors: Any) -> dict[str, Prior]:
+    """Label -> prior from a Prior, a MapResult or fitted estimator (its prior), a sequence of
+    them, a mapping, or posterior DataTree(s)."""
+    if not isinstance(priors, (Prior, Mapping, list, tuple)):
+        fitted = getattr(getattr(priors, "result_", priors), "prior", None)
+        if isinstance(fitted, Prior) and getattr(priors, "posterior_", None) is None:
+            priors = fitted
+    if isinstance(priors, Prior):
+        priors = [priors]
+    if isinstance(priors, (list, tuple)) and priors and all(isinstance(p, Prior) for p in priors):
+        out: dict[str, Prior] = {}
+        for p in priors:
+            out[unique_label(prior_family(p).label, out)] = p
+        return out
+    if isinstance(priors, Mapping) and priors and all(isinstance(p, Prior) for p in priors.values()):
+        return {str(k): v for k, v in priors.items()}
+    try:
+        posts = posterior_series(priors)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            "priors: expected a Prior, a sequence or mapping of Priors, or posterior DataTree(s) "
+            f"that record their prior ({exc})"
+        ) from None
+    return series_priors(posts)

@@ -17,12 +17,13 @@ One module per topic:
   :func:`posterior_path_bands`: credible bands along a regularisation path (a Bayesian
   regularisation path).
 
-:func:`posterior_coef` and :func:`feature_dim` read a posterior DataTree for all of them.
+:func:`posterior_coef` and :func:`feature_dim` read a posterior DataTree for all of them,
+:func:`posterior_prior` the prior it was sampled under.
 """
 
 from __future__ import annotations
 
-from bayesreg.stats._access import feature_dim, posterior_coef
+from bayesreg.stats._access import feature_dim, posterior_coef, posterior_prior
 from bayesreg.stats.geometry import Geometry, geometry_contacts
 from bayesreg.stats.mass import (
     EPS_FRACTION,
@@ -38,6 +39,7 @@ from bayesreg.stats.prior_shapes import Density, matched_variance_priors, prior_
 __all__ = [
     "posterior_coef",
     "feature_dim",
+    "posterior_prior",
     "EPS_FRACTION",
     "default_eps",
     "prior_sd",
