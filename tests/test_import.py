@@ -61,7 +61,7 @@ prior = bayesreg.Laplace(0.1)
 bayesreg.map_estimate(X, y, prior, sigma=1.0)
 bayesreg.map_path(X, y, prior, sigma=1.0, n_points=3)
 convert.to_sklearn(prior, sigma=1.0, n_samples=30).fit(X, y)
-convert.glmnet_params(bayesreg.ElasticNet(1.0, 2.0), sigma=1.0, n_samples=30)
+convert.glmnet_params(bayesreg.ElasticNet(1.0, 2.0), sigma=1.0, y=y)
 bayesreg.LassoMAP(0.1).fit(X, y).predict(X)
 for p in (bayesreg.Gaussian(1.0), prior, bayesreg.ElasticNet(1.0, 1.0)):
     p.logpdf(0.3); p.rvs(3, random_state=0); p.variance(); p.mass_near_zero(0.1)

@@ -41,11 +41,10 @@ def path_lambdas(path: MapPath) -> np.ndarray:
     return np.array([p.l1 for p in path.penalties])
 
 
-def _check_prob(prob: float) -> float:
-    prob = float(prob)
-    if not 0 < prob < 1:
-        raise ValueError(f"prob must be in (0, 1), got {prob}")
-    return prob
+def _check_prob(prob: float | None) -> float:
+    from bayesreg import settings
+
+    return settings.ci_prob(prob)
 
 
 #: KKT residual of the path's coefficients on the data given to ``ridge_path_bands`` below
@@ -85,7 +84,7 @@ def _spectrum_from_data(path: MapPath, X: Any, y: Any, sample_weight: Any) -> Sp
 
 
 def ridge_path_bands(
-    path: MapPath, X: Any = None, y: Any = None, *, prob: float = 0.9, sample_weight: Any = None
+    path: MapPath, X: Any = None, y: Any = None, *, prob: float | None = None, sample_weight: Any = None
 ) -> PathBands:
     r"""Exact credible bands along a Ridge path (Gaussian prior, known σ).
 
@@ -112,8 +111,8 @@ def ridge_path_bands(
     X, y, sample_weight : array-like, optional
         The data the path was fitted to. Not needed (the path carries its spectrum);
         when given they are checked to be the path's data.
-    prob : float, default=0.9
-        Probability mass of each band.
+    prob : float, optional
+        Probability mass of each band; default :data:`bayesreg.settings.CI_PROB`.
     """
     from scipy.stats import norm
 
@@ -133,7 +132,7 @@ def ridge_path_bands(
 
 
 def posterior_path_bands(
-    lams: Sequence[float], posteriors: Sequence[Any], *, prob: float = 0.9, var_name: str = "coef"
+    lams: Sequence[float], posteriors: Sequence[Any], *, prob: float | None = None, var_name: str = "coef"
 ) -> PathBands:
     r"""Equal-tailed credible intervals (:func:`arviz_stats.eti`) of posteriors sampled at
     points :math:`\lambda_k` of a path: the Bayesian regularisation path of a prior whose
