@@ -134,6 +134,44 @@ def test_estimator_sample_posterior_dataframe_names_and_map():
     assert np.all((est.coef_ >= lo) & (est.coef_ <= hi))
 
 
+def test_estimator_validates_once_and_keeps_feature_names(monkeypatch):
+    """The estimator checks the data itself and calls ``sample_posterior(check_input=False)``
+    with the DataFrame's names; the sampler then validates nothing again."""
+    pd = pytest.importorskip("pandas")
+    import bayesreg._validation as validation
+
+    calls = []
+    real = validation.check_X_y
+    monkeypatch.setattr(validation, "check_X_y", lambda *a, **k: calls.append(1) or real(*a, **k))
+    X, y, sw = _problem(seed=3, weights=True)
+    df = pd.DataFrame(X, columns=["age", "bmi", "bp"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SamplingWarning)
+        est = bayesreg.RidgeMAP(scale=0.5).sample_posterior(df, y, sample_weight=sw, draws=100,
+                                                           tune=100, chains=1, random_seed=0, **QUIET)
+    assert calls == []
+    assert list(est.posterior_["posterior"]["feature"].values) == ["age", "bmi", "bp"]
+    assert list(est.posterior_["constant_data"]["feature"].values) == ["age", "bmi", "bp"]
+    assert_allclose(est.posterior_["constant_data"]["sample_weight"].values, sw)
+    assert est.posterior_.attrs["prior_family"] == "gaussian"
+    assert_allclose(est.coef_, bayesreg.RidgeMAP(scale=0.5).fit(df, y, sample_weight=sw).coef_)
+    # the public function validates unless told otherwise
+    with pytest.raises(ValueError, match="NaN"):
+        bayesreg.sample_posterior(np.where(X > 3, np.nan, X), y, bayesreg.Gaussian(1.0))
+
+
+def test_arguments_are_named_in_errors():
+    X, y, _ = _problem()
+    with pytest.raises(ValueError, match="sigma_scale must be finite and > 0"):
+        bayesreg.sample_posterior(X, y, bayesreg.Gaussian(1.0), sigma_scale=-1)
+    with pytest.raises(ValueError, match="feature_names must be 3 distinct"):
+        bayesreg.sample_posterior(X, y, bayesreg.Gaussian(1.0), feature_names=["a", "b"])
+    with pytest.raises(ValueError, match="posterior_predictive must be True, False or 'auto'"):
+        bayesreg.sample_posterior(X, y, bayesreg.Gaussian(1.0), posterior_predictive="yes")
+    with pytest.raises(TypeError, match="prior_draws"):
+        bayesreg.sample_posterior(X, y, bayesreg.Gaussian(1.0), prior_draws="yes")
+
+
 def test_posterior_predictive_coverage_and_loo():
     """95% predictive intervals cover ~95% of fresh draws from the true model."""
     X, y, _ = _problem(n=200, seed=7)
@@ -146,7 +184,7 @@ def test_posterior_predictive_coverage_and_loo():
     assert 0.93 < cover < 0.97, cover  # binomial sd at 2000 draws is 0.005
     mean_only = predict_posterior(post, Xn)
     # noise averages out of the mean: sd σ/√(draws) per point, max over 2000 points < 5 sd
-    se = float(post["posterior"]["sigma"].mean()) / np.sqrt(pred.draws.shape[0])
+    se = float(post["posterior"]["sigma"].mean()) / np.sqrt(pred.flat_draws.shape[0])
     assert np.max(np.abs(mean_only.mean - pred.mean)) < 5 * se
     loo = azs.loo(post)
     assert np.isfinite(loo.elpd)

@@ -25,11 +25,14 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg._validation import check_sigma, feature_names
+from bayesreg._validation import check_positive, check_sigma, feature_names
 from bayesreg.datafits import Datafit
 from bayesreg.priors import Prior, check_prior
 
-__all__ = ["PosteriorProblem", "ModelKey", "SIGMA_MODES", "sigma_mode", "COEF"]
+__all__ = [
+    "PosteriorProblem", "ModelKey", "SIGMA_MODES", "sigma_mode", "COEF", "prior_params",
+    "default_feature_names",
+]
 
 #: how σ is treated (see the module docstring)
 SIGMA_MODES = ("fixed", "half-t", "jeffreys", "none")
@@ -102,12 +105,15 @@ class PosteriorProblem:
     def from_data(
         cls, X: Any, y: Any, prior: Prior, *, sigma: float | str | None = None,
         sigma_scale: float | None = None, fit_intercept: bool = True, sample_weight: Any = None,
-        family: str = "gaussian",
+        family: str = "gaussian", check_input: bool = True, feature_names: Any = None,
     ) -> PosteriorProblem:
         """Validate the inputs and build the problem (see :func:`bayesreg.sample_posterior`).
 
         The datafit is the ``family``'s (:mod:`bayesreg.families`), built by its own
-        ``from_data`` (which validates ``X``, ``y`` and the weights, and codes ``y``).
+        ``from_data`` (which validates ``X``, ``y`` and the weights, and codes ``y``, unless
+        ``check_input=False``: then they must be validated float64 arrays already). The
+        feature names are ``feature_names``, else a DataFrame's string columns, else
+        ``x0, x1, ...``.
         """
         from bayesreg.families import likelihood_family
 
@@ -121,8 +127,10 @@ class PosteriorProblem:
                 raise ValueError(
                     "sigma_scale is the scale of the half-t prior on sigma: use it with sigma=None"
                 )
-            sigma_scale = check_sigma(sigma_scale)
-        datafit = datafit_cls.from_data(X, y, sample_weight, bool(fit_intercept))
+            sigma_scale = check_positive("sigma_scale", sigma_scale)
+        datafit = datafit_cls.from_data(
+            X, y, sample_weight, bool(fit_intercept), check_input=bool(check_input),
+        )
         if mode == "half-t" and sigma_scale is None:
             # the weighted sd of y, which the sufficient statistics carry for this purpose
             statistics = getattr(datafit, "statistics", None)
@@ -132,9 +140,7 @@ class PosteriorProblem:
                     "half-t prior on sigma: pass sigma_scale"
                 )
             sigma_scale = float(statistics.y_scale)
-        names = feature_names(X)
-        if names is None:
-            names = [f"x{j}" for j in range(datafit.n_features)]
+        names = _feature_names(X, feature_names, datafit.n_features)
         return cls(
             datafit=datafit, prior=prior, sigma_mode=mode,
             sigma=float(sigma) if mode == "fixed" else None,  # type: ignore[arg-type]
@@ -180,6 +186,69 @@ class PosteriorProblem:
                 values[name] = np.asarray(value, dtype=np.float64)
         return values
 
+    def attrs(self) -> dict[str, Any]:
+        """What a posterior's ``attrs`` record of the problem, machine-readable.
+
+        ``prior`` (its repr), ``prior_family`` (the :mod:`bayesreg.families` registry name),
+        ``prior_params`` (the prior's dataclass fields as a JSON object, exact: floats
+        round-trip, tuples and arrays as lists), ``family`` (the likelihood), ``sigma_mode``,
+        ``sigma`` (when fixed), ``sigma_scale`` (the half-t prior's scale, when learned so),
+        ``fit_intercept`` (0 or 1).
+        """
+        from bayesreg.families import prior_family
+
+        out: dict[str, Any] = {
+            "prior": repr(self.prior), "prior_family": prior_family(self.prior).name,
+            "prior_params": prior_params(self.prior), "family": self.family,
+            "sigma_mode": self.sigma_mode, "fit_intercept": int(self.fit_intercept),
+        }
+        if self.sigma is not None:
+            out["sigma"] = float(self.sigma)
+        if self.sigma_scale is not None:
+            out["sigma_scale"] = float(self.sigma_scale)
+        return out
+
+    @property
+    def named_features(self) -> bool:
+        """Whether the feature names came with the data (not the ``x0, x1, ...`` default)."""
+        return self.feature_names != default_feature_names(self.n_features)
+
     def internal_variables(self) -> tuple[str, ...]:
         """Model variables that are re-parametrisations, dropped from the posterior."""
         return (*self.prior.internal_variables(COEF), *MODEL_INTERNAL)
+
+
+def default_feature_names(n_features: int) -> tuple[str, ...]:
+    """``("x0", "x1", ...)``: the names of features that came without any."""
+    return tuple(f"x{j}" for j in range(n_features))
+
+
+def _feature_names(X: Any, given: Any, n_features: int) -> tuple[str, ...]:
+    """``given`` (checked against a DataFrame's own columns), the columns, or the default."""
+    from_data = feature_names(X)
+    if given is None:
+        return default_feature_names(n_features) if from_data is None else tuple(map(str, from_data))
+    names = tuple(str(n) for n in np.asarray(given, dtype=object).ravel())
+    if len(names) != n_features or len(set(names)) != n_features:
+        raise ValueError(
+            f"feature_names must be {n_features} distinct names, one per column of X, got {len(names)}"
+            + ("" if len(set(names)) == len(names) else " with repeats")
+        )
+    if from_data is not None and tuple(map(str, from_data)) != names:
+        raise ValueError("feature_names differ from the column names of X; pass one or the other")
+    return names
+
+
+def prior_params(prior: Prior) -> str:
+    """The prior's dataclass fields as a JSON object (``'{"scale": 0.5}'``), exact to the bit."""
+    import json
+    from dataclasses import fields
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            return value.tolist()
+        if isinstance(value, (tuple, list)):
+            return [plain(v) for v in value]
+        return value.item() if isinstance(value, np.generic) else value
+
+    return json.dumps({f.name: plain(getattr(prior, f.name)) for f in fields(prior)}, allow_nan=False)

@@ -1,7 +1,9 @@
 """``sample_posterior``: the full posterior of a shrinkage-prior regression.
 
 The front door only: validate, build the :class:`~bayesreg.mcmc.problem.PosteriorProblem`,
-hand it to a backend (:mod:`bayesreg.mcmc.backends`), add the data groups, diagnose.
+hand it to a backend (:mod:`bayesreg.mcmc.backends`), add the data groups
+(:mod:`bayesreg.mcmc.groups`) and, on request, the prior's
+(:mod:`bayesreg.mcmc.prior_predictive`), record the problem in ``attrs``, diagnose.
 """
 
 from __future__ import annotations
@@ -10,15 +12,14 @@ from typing import Any
 
 import numpy as np
 
+from bayesreg._validation import check_bool
 from bayesreg.mcmc import backends
 from bayesreg.mcmc.diagnostics import check_convergence
+from bayesreg.mcmc.groups import add_data_groups, add_observed, as_counts, check_switch
 from bayesreg.mcmc.problem import PosteriorProblem
 from bayesreg.priors import Prior
 
-__all__ = ["sample_posterior", "MAX_LOG_LIKELIHOOD_VALUES"]
-
-#: pointwise log-likelihoods with more values than this are skipped under ``log_likelihood="auto"``
-MAX_LOG_LIKELIHOOD_VALUES = 50_000_000
+__all__ = ["sample_posterior"]
 
 
 def _check_count(name: str, value: Any, minimum: int) -> int:
@@ -33,6 +34,7 @@ def sample_posterior(
     prior: Prior,
     *,
     sigma: float | str | None = None,
+    family: str = "gaussian",
     fit_intercept: bool = True,
     sample_weight: Any = None,
     draws: int = 1000,
@@ -43,6 +45,10 @@ def sample_posterior(
     progressbar: bool = True,
     sigma_scale: float | None = None,
     log_likelihood: bool | str = "auto",
+    posterior_predictive: bool | str = "auto",
+    prior_draws: bool = False,
+    check_input: bool = True,
+    feature_names: Any = None,
     **sampler_kwargs: Any,
 ):
     r"""Sample the posterior of :math:`y\sim\mathcal N(b + Xw, \sigma^2/s)` with prior ``prior`` on ``w``.
@@ -71,6 +77,13 @@ def sample_posterior(
         weakly-informative prior :math:`\sigma\sim\text{half-}t_3(0, s_y)`, :math:`s_y`
         the weighted standard deviation of ``y`` (override with ``sigma_scale``).
         ``"jeffreys"`` learns it with :math:`p(\sigma^2)\propto 1/\sigma^2`.
+        Must be None for a family without a noise scale.
+    family : {"gaussian", "bernoulli", "poisson"}, default="gaussian"
+        The likelihood (:data:`bayesreg.families.LIKELIHOOD_FAMILIES`; aliases such as
+        ``"binomial"``, ``"logistic"``). ``"bernoulli"`` is logistic regression (``y`` 0/1,
+        boolean or two labels), ``"poisson"`` log-linear regression of counts; their
+        log-likelihood reads the rows in ``pm.Data`` (:math:`O(np)` per gradient) and they
+        have no σ.
     fit_intercept : bool, default=True
         Sample a flat-prior intercept; with False the intercept is 0.
     sample_weight : array-like of shape (n_samples,), optional
@@ -79,16 +92,37 @@ def sample_posterior(
         Kept draws, warm-up iterations and chains.
     random_seed : int or numpy Generator, optional
     sampler : str, optional
-        A backend of :data:`bayesreg.mcmc.backends.BACKENDS`: ``"nutpie"`` (the default),
+        A backend of :data:`bayesreg.mcmc.backends.BACKENDS`: ``"gibbs"`` (exact conditional
+        draws for a Gaussian likelihood and any prior that is a scale mixture of normals,
+        no divergences; options ``coef_draw``, ``cores``: see
+        :mod:`bayesreg.mcmc.backends.gibbs`), ``"nutpie"`` (the default),
         ``"pymc"`` (PyMC's own NUTS), ``"numpyro"`` or ``"blackjax"`` (through
         ``pm.sample(nuts_sampler=...)``, needing those packages); ``"auto"`` takes the
-        first one that supports the problem.
+        first one that supports the problem (Gibbs where there is one, else nutpie).
     progressbar : bool, default=True
     sigma_scale : float, optional
         Scale of the half-t prior on σ (``sigma=None`` only); default :math:`s_y`.
     log_likelihood : bool or "auto", default="auto"
-        Add the pointwise log-likelihood group. ``"auto"`` adds it unless it would hold
-        more than :data:`MAX_LOG_LIKELIHOOD_VALUES` numbers (chains × draws × n).
+        Add the pointwise log-likelihood group (for ``arviz_stats.loo``). ``"auto"`` adds
+        it unless it would hold more than :data:`bayesreg.mcmc.groups.MAX_GROUP_VALUES`
+        (5·10⁷) numbers, chains × draws × n, and then warns
+        (:class:`~bayesreg.mcmc.groups.SkippedGroupWarning`) how to add it later:
+        :func:`bayesreg.mcmc.add_log_likelihood`.
+    posterior_predictive : bool or "auto", default="auto"
+        Add the ``posterior_predictive`` group: one replicated data set per draw at the
+        observed rows (for ``plot_ppc_dist``, ``loo_pit``), under the same size rule
+        (later: :func:`bayesreg.mcmc.add_posterior_predictive`).
+    prior_draws : bool, default=False
+        Also add the groups ``prior`` and ``prior_predictive``, exact draws from the prior
+        (as many chains and draws as the posterior; see
+        :func:`bayesreg.mcmc.sample_prior`, which draws them alone), for
+        ``plot_prior_posterior`` and prior predictive checks.
+    check_input : bool, default=True
+        Validate ``X``, ``y`` and the weights. Callers that already did (the estimators'
+        ``sample_posterior``) pass False with float64 arrays, as scikit-learn's
+        ``check_input=False``.
+    feature_names : sequence of str, optional
+        The ``feature`` coordinates; default a DataFrame's columns, else ``x0, x1, ...``.
     **sampler_kwargs
         Passed to the backend: ``nutpie.sample`` or ``pm.sample`` (e.g. ``target_accept``,
         ``cores``).
@@ -98,9 +132,22 @@ def sample_posterior(
     xarray.DataTree
         Groups ``posterior`` (``coef`` over (chain, draw, feature), ``intercept``,
         ``sigma`` when learned, and prior hyper-parameters such as ``lam`` or ``tau``),
-        ``sample_stats``, ``observed_data`` (``y``) and ``log_likelihood`` (``y``, over
-        (chain, draw, obs)). ``attrs`` record the prior, the likelihood ``family``, the σ treatment
-        (``sigma_mode``, and ``sigma`` when fixed) and the sampler.
+        ``sample_stats``, ``observed_data`` (``y``), ``constant_data`` (``X`` up to
+        10⁶ values, the weights), ``log_likelihood`` and ``posterior_predictive`` (``y``,
+        over (chain, draw, obs)), and with ``prior_draws`` ``prior`` and
+        ``prior_predictive`` (see :mod:`bayesreg.mcmc.groups`). ``attrs`` record the prior
+        (``prior``, its repr; ``prior_family`` and ``prior_params``, machine-readable), the
+        likelihood ``family``, the σ treatment (``sigma_mode``; ``sigma`` when fixed,
+        ``sigma_scale`` when half-t), ``fit_intercept`` and the ``sampler``.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        On Ctrl-C, during the warm-up or the draws: never a shortened or NaN-padded
+        posterior. From the nutpie and PyMC backends it carries the draws every chain
+        completed in ``exc.partial`` (a DataTree with ``attrs["partial"] = 1``, or None
+        in the warm-up), and ``exc.phase``, ``exc.draws_completed``,
+        ``exc.draws_requested`` (see :func:`bayesreg.mcmc.backends.interrupted`).
 
     Warns
     -----
@@ -120,64 +167,51 @@ def sample_posterior(
     draws = _check_count("draws", draws, 1)
     tune = _check_count("tune", tune, 0)
     chains = _check_count("chains", chains, 1)
-    if log_likelihood not in (True, False, "auto"):
-        raise ValueError(f"log_likelihood must be True, False or 'auto', got {log_likelihood!r}")
+    log_likelihood = check_switch("log_likelihood", log_likelihood)
+    posterior_predictive = check_switch("posterior_predictive", posterior_predictive)
+    prior_draws = check_bool("prior_draws", prior_draws)
     if isinstance(random_seed, np.random.Generator):
         random_seed = int(random_seed.integers(2**32))
     problem = PosteriorProblem.from_data(
         X, y, prior, sigma=sigma, sigma_scale=sigma_scale, fit_intercept=fit_intercept,
-        sample_weight=sample_weight,
+        sample_weight=sample_weight, family=family, check_input=check_input,
+        feature_names=feature_names,
     )
-    if log_likelihood is True and problem.datafit.y is None:
-        raise ValueError("log_likelihood=True needs the observations; the data were summarised")
+    for group, switch in (("log_likelihood", log_likelihood), ("posterior_predictive", posterior_predictive)):
+        if switch is True and problem.datafit.y is None:
+            raise ValueError(f"{group}=True needs the observations; the data were summarised")
     name, backend = backends.choose(sampler, problem)
 
-    out = backend.sample(
-        problem, draws=draws, tune=tune, chains=chains, random_seed=random_seed,
-        progressbar=bool(progressbar), **sampler_kwargs,
+    try:
+        out = backend.sample(
+            problem, draws=draws, tune=tune, chains=chains, random_seed=random_seed,
+            progressbar=bool(progressbar), **sampler_kwargs,
+        )
+    except KeyboardInterrupt as exc:
+        partial = getattr(exc, "partial", None)
+        if partial is not None:  # what the draws were of, so that a save says so
+            partial.attrs.update(problem.attrs(), sampler=name)
+            if problem.datafit.y is not None:
+                add_observed(partial, problem.datafit, problem.feature_names)
+        raise
+    backends.check_layout(out, problem, name, chains=chains, draws=draws)
+    out.attrs.update(problem.attrs(), sampler=name)
+    # the draws of new data get their own streams, apart from the sampler's seed
+    streams = np.random.SeedSequence(random_seed).spawn(2)
+    add_data_groups(
+        out, problem, log_likelihood=log_likelihood, posterior_predictive=posterior_predictive,
+        rng=np.random.default_rng(streams[0]),
     )
-    backends.check_layout(out, problem, name)
-    _add_data_groups(out, problem, log_likelihood)
-    out.attrs.update(
-        prior=repr(problem.prior), family=problem.family, sigma_mode=problem.sigma_mode,
-        sampler=name, fit_intercept=int(problem.fit_intercept),
-    )
-    if problem.sigma is not None:
-        out.attrs["sigma"] = problem.sigma
+    if prior_draws:
+        import xarray as xr
+
+        from bayesreg.mcmc.prior_predictive import prior_datasets
+
+        for group, ds in prior_datasets(
+            problem, chains=chains, draws=draws, rng=np.random.default_rng(streams[1]),
+        ).items():
+            out[group] = xr.DataTree(ds)
+        if "prior_predictive" in out.children:
+            as_counts(out, "prior_predictive")
     check_convergence(out)
     return out
-
-
-def _add_data_groups(out, problem: PosteriorProblem, log_likelihood: bool | str) -> None:
-    """``observed_data`` (y), ``constant_data`` (weights) and, if wanted, ``log_likelihood``."""
-    import xarray as xr
-
-    datafit = problem.datafit
-    y, sw = datafit.y, datafit.sample_weight
-    if y is None:  # a datafit summarised without its rows (sufficient statistics)
-        return
-    n = y.shape[0]
-    obs = {"obs": np.arange(n)}
-    out["observed_data"] = xr.DataTree(xr.Dataset({"y": ("obs", y)}, coords=obs))
-    if sw is not None:
-        out["constant_data"] = xr.DataTree(xr.Dataset({"sample_weight": ("obs", sw)}, coords=obs))
-    post = out["posterior"]
-    n_chain, n_draw = post.sizes["chain"], post.sizes["draw"]
-    size = n_chain * n_draw * n
-    if log_likelihood is False or (log_likelihood == "auto" and size > MAX_LOG_LIKELIHOOD_VALUES):
-        return
-    coef = post["coef"].values.reshape(n_chain * n_draw, -1)
-    intercept = post["intercept"].values.reshape(-1)
-    if problem.sigma_mode == "none":
-        sigma = None
-    elif problem.sigma is None:
-        sigma = post["sigma"].values.reshape(-1)
-    else:
-        sigma = np.full(n_chain * n_draw, problem.sigma)
-    ll = datafit.pointwise_log_likelihood(coef, intercept, sigma).reshape(n_chain, n_draw, n)
-    out["log_likelihood"] = xr.DataTree(
-        xr.Dataset(
-            {"y": (("chain", "draw", "obs"), ll)},
-            coords={"chain": post["chain"].values, "draw": post["draw"].values, **obs},
-        )
-    )

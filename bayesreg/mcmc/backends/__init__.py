@@ -39,6 +39,11 @@ It returns this layout, which :func:`posterior_tree` builds from two datasets an
     Optionally ``n_compiles``: compilations of the cached model so far (a re-fit of the
     same structure must not add one).
 
+Every chain holds all ``draws`` draws, every one finite: a backend never returns a
+shortened or NaN-padded posterior. On Ctrl-C it raises :class:`KeyboardInterrupt`,
+whatever the phase (warm-up or draws) — where it can keep the draws so far, the one
+:func:`interrupted` builds, which carries them (``exc.partial``).
+
 The model and its compiled forms are cached per structure in :mod:`bayesreg.mcmc.model`
 (``get_model(problem).compiled(name, compile)``); a backend that needs no PyMC model
 (a Gibbs sampler working from ``problem.datafit`` and ``problem.prior.scale_mixture()``)
@@ -54,7 +59,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Backend", "BACKENDS", "DEFAULT", "choose", "posterior_tree", "check_layout"]
+__all__ = [
+    "Backend", "BACKENDS", "DEFAULT", "choose", "posterior_tree", "check_layout",
+    "interrupted",
+]
 
 #: the dimensions a posterior variable may have
 POSTERIOR_DIMS = ("chain", "draw", "feature")
@@ -134,10 +142,26 @@ def posterior_tree(posterior: Any, sample_stats: Any, problem: Any, **attrs: Any
     return tree
 
 
-def check_layout(tree: Any, problem: Any, backend: str = "backend") -> None:
-    """Raise a RuntimeError naming what ``tree`` lacks of the layout above."""
+def check_layout(
+    tree: Any, problem: Any, backend: str = "backend", *, chains: int | None = None,
+    draws: int | None = None,
+) -> None:
+    """Raise a RuntimeError naming what ``tree`` lacks of the layout above (with ``chains``
+    and ``draws``: also every draw asked for, all finite)."""
     post, stats = tree["posterior"], tree["sample_stats"]
     sizes = (post.sizes["chain"], post.sizes["draw"])
+    if chains is not None and draws is not None:
+        if sizes != (chains, draws):
+            raise RuntimeError(
+                f"the {backend} backend returned {sizes[0]} chains x {sizes[1]} draws of the "
+                f"{chains} x {draws} asked for: refusing an incomplete posterior"
+            )
+        bad = [str(v) for v in post.data_vars if not np.isfinite(post[v].values).all()]
+        if bad:
+            raise RuntimeError(
+                f"the {backend} backend returned non-finite draws of {', '.join(bad)}: "
+                "refusing an incomplete posterior"
+            )
     wanted = {
         "coef": ("chain", "draw", "feature"), "intercept": ("chain", "draw"),
         **({"sigma": ("chain", "draw")} if problem.sigma_mode in ("half-t", "jeffreys") else {}),
@@ -157,3 +181,59 @@ def check_layout(tree: Any, problem: Any, backend: str = "backend") -> None:
         problems.append("sample_stats/diverging over ('chain', 'draw')")
     if problems:
         raise RuntimeError(f"the {backend} backend broke the posterior layout: needs {'; '.join(problems)}")
+
+
+def interrupted(
+    posterior: Any, sample_stats: Any, problem: Any, *, draws: int, backend: str,
+    **attrs: Any,
+) -> KeyboardInterrupt:
+    """The KeyboardInterrupt to raise for a run stopped by Ctrl-C, carrying what it drew.
+
+    It is a plain :class:`KeyboardInterrupt`, not a subclass: uncaught, Python ends the
+    process by SIGINT (exit status 130 in a shell, which stops a shell loop) only for
+    that exact type. It carries:
+
+    ``partial`` : xarray.DataTree or None
+        The draws that every chain completed, trimmed to the shortest chain, in the layout
+        above (:func:`posterior_tree`, plus ``attrs``), with ``attrs["partial"] = 1``,
+        ``attrs["draws_completed"]`` and ``attrs["draws_requested"]``: chains stopped in
+        mid-run, so not a posterior to report. None when some chain had no draw yet.
+    ``phase`` : {"tuning", "draws"}
+        Whether some chain was still in its warm-up, or all were drawing.
+    ``draws_completed``, ``draws_requested`` : int
+        Draws per chain in ``partial``, and asked for.
+
+    ``posterior`` and ``sample_stats`` are the sampler's datasets of kept draws, possibly
+    NaN-padded past each chain's last draw (nutpie) or shorter than asked (PyMC). A chain's
+    completed draws are its leading draws whose floating-point posterior values are all
+    finite.
+    """
+    floats = [v for v in posterior.data_vars if np.issubdtype(posterior[v].dtype, np.floating)]
+    n_chain, n_draw = posterior.sizes.get("chain", 0), posterior.sizes.get("draw", 0)
+    done = np.full(n_chain, n_draw, dtype=int)
+    for v in floats if n_draw else ():
+        da = posterior[v]
+        finite = np.isfinite(da.values).reshape(n_chain, n_draw, -1).all(axis=2)
+        # leading finite draws of each chain
+        done = np.minimum(done, np.where(finite.all(axis=1), n_draw, np.argmin(finite, axis=1)))
+    kept = int(done.min()) if n_chain else 0
+    partial = None
+    if kept > 0:
+        keep = {"draw": slice(0, kept)}
+        partial = posterior_tree(
+            posterior.isel(keep).assign_coords(draw=np.arange(kept)),
+            sample_stats.isel(keep).assign_coords(draw=np.arange(kept)), problem,
+            **attrs, partial=1, draws_completed=kept, draws_requested=int(draws),
+        )
+    phase = "tuning" if kept == 0 else "draws"
+    if kept == 0:
+        what = "during the warm-up (tuning): not every chain had a draw yet, so none is kept"
+    else:
+        what = (
+            f"after {kept} of {draws} draws per chain; those draws are in exc.partial "
+            "(attrs['partial'] = 1), which is not a converged posterior"
+        )
+    exc = KeyboardInterrupt(f"the {backend} sampler was interrupted (Ctrl-C) {what}")
+    exc.partial, exc.phase = partial, phase  # type: ignore[attr-defined]
+    exc.draws_completed, exc.draws_requested = kept, int(draws)  # type: ignore[attr-defined]
+    return exc

@@ -18,19 +18,37 @@ gradient. Only public PyMC, PyTensor and nutpie functions are used:
 A compiled PyTensor function keeps its inputs and outputs in storage it owns, so each
 one is called under its own lock: nutpie's chains run in threads that take turns on
 the GIL for these calls anyway, so the lock costs little and makes them safe.
+
+Sampling runs in nutpie's background sampler (``nutpie.sample(..., blocking=False)``)
+and is waited for here, so that Ctrl-C is ours to handle: ``nutpie.sample`` itself
+catches the KeyboardInterrupt and returns the trace so far, padded with NaN to the
+requested length, and an interrupt during the warm-up gives a trace of no draws. Here
+Ctrl-C aborts the sampler and raises
+the KeyboardInterrupt of :func:`~bayesreg.mcmc.backends.interrupted`, which carries the
+completed draws.
+
+nutpie needs ``tune >= 1``: its warm-up schedule (nuts-rs ``GlobalStrategy::new``) puts
+the first ``floor(0.3 tune)`` draws in an early window and asserts that this is fewer than
+``tune``, which ``tune = 0`` breaks; the assertion is a Rust panic, which reaches Python
+as ``pyo3_runtime.PanicException``, a ``BaseException`` that ``except Exception`` does
+not catch. There is no "no adaptation" setting to map ``tune=0`` to (PyMC's NUTS runs
+with its initial step size and a unit mass matrix: ``sampler="pymc"``), so ``tune=0`` is
+a ValueError here, and any other panic is re-raised as a RuntimeError.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from math import prod
 from typing import Any
 
 import numpy as np
 
-from bayesreg.mcmc.backends import posterior_tree
+from bayesreg.mcmc.backends import interrupted, posterior_tree
 from bayesreg.mcmc.model import get_model
 from bayesreg.mcmc.problem import PosteriorProblem
 
@@ -52,26 +70,77 @@ def sample(
     problem: PosteriorProblem, *, draws: int, tune: int, chains: int, random_seed: int | None,
     progressbar: bool, **kwargs: Any,
 ):
-    """Sample ``problem`` with ``nutpie.sample`` (``kwargs`` pass through, e.g. ``target_accept``)."""
+    """Sample ``problem`` with ``nutpie.sample`` (``kwargs`` pass through, e.g. ``target_accept``).
+
+    Raises
+    ------
+    ValueError
+        For ``tune < 1`` (see the module docstring).
+    KeyboardInterrupt
+        On Ctrl-C, carrying the draws every chain completed (``exc.partial``).
+    """
     import nutpie
 
+    if tune < 1:
+        raise ValueError(
+            f"the nutpie sampler needs tune >= 1, got tune={tune}: its warm-up schedule "
+            "cannot run without a tuning draw. Pass tune >= 1, or sampler='pymc' for NUTS "
+            "with no adaptation at all"
+        )
     values = problem.data()
     cached = get_model(problem, values)
-    with cached.lock:
+    with cached.lock, _panics_as_errors():
         # the initial-point function reads the model's pm.Data: give it this fit's values
         cached.set_data(values)
         compiled = cached.compiled("nutpie", compile_nutpie)
         # the compiled functions trust their inputs: C-contiguous float64, as compiled
         data = {k: np.asarray(v, dtype=np.float64, order="C") for k, v in values.items()}
-        trace = nutpie.sample(
+        run = nutpie.sample(
             compiled.with_data(**data), draws=draws, tune=tune, chains=chains, seed=random_seed,
-            save_warmup=False, progress_bar=progressbar, **kwargs,
+            save_warmup=False, progress_bar=progressbar, blocking=False, **kwargs,
         )
+        try:
+            trace = run.wait()
+        except KeyboardInterrupt:
+            raise _interrupted(run, problem, draws, cached.n_compiles) from None
+        except BaseException:
+            run.cancel()
+            raise
+    return posterior_tree(*_datasets(trace), problem, n_compiles=cached.n_compiles)
+
+
+def _datasets(trace: Any) -> tuple[Any, Any]:
+    """nutpie's ``posterior`` and ``sample_stats`` (renamed to ArviZ's names) datasets."""
     stats = trace["sample_stats"].to_dataset()
     stats = stats.rename({k: v for k, v in _STAT_NAMES.items() if k in stats.data_vars})
-    return posterior_tree(
-        trace["posterior"].to_dataset(), stats, problem, n_compiles=cached.n_compiles,
+    return trace["posterior"].to_dataset(), stats
+
+
+def _interrupted(run: Any, problem: PosteriorProblem, draws: int, n_compiles: int):
+    """Abort ``run`` and build the KeyboardInterrupt that carries its completed draws."""
+    try:
+        with warnings.catch_warnings():
+            # a trace of no draws yet makes ArviZ warn about its dimensions
+            warnings.simplefilter("ignore", UserWarning)
+            posterior, stats = _datasets(run.abort())
+    except Exception:  # nothing could be read back: interrupt without draws
+        import xarray as xr
+
+        posterior = stats = xr.Dataset()
+    return interrupted(
+        posterior, stats, problem, draws=draws, backend="nutpie", n_compiles=n_compiles,
     )
+
+
+@contextmanager
+def _panics_as_errors() -> Iterator[None]:
+    """Re-raise a Rust panic (``pyo3_runtime.PanicException``, a ``BaseException``) as a RuntimeError."""
+    try:
+        yield
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise RuntimeError(f"nutpie failed inside its Rust code (a panic): {exc}") from exc
 
 
 @dataclass(frozen=True)

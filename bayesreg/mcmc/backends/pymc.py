@@ -3,13 +3,18 @@
 ``nuts_sampler`` picks PyMC's own NUTS (``"pymc"``) or one of the external samplers
 ``pm.sample`` drives (``"numpyro"``, ``"blackjax"``, which need those packages); the
 registry in :mod:`bayesreg.mcmc.backends` names each as its own backend.
+
+``pm.sample`` catches Ctrl-C itself and returns the draws so far (fewer draws, or fewer
+chains, than asked); a result short of what was asked is therefore an interrupted run,
+raised as the KeyboardInterrupt of :func:`~bayesreg.mcmc.backends.interrupted`, which
+carries those draws.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bayesreg.mcmc.backends import posterior_tree
+from bayesreg.mcmc.backends import interrupted, posterior_tree
 from bayesreg.mcmc.model import get_model
 from bayesreg.mcmc.problem import PosteriorProblem
 
@@ -38,7 +43,15 @@ def sample(
                 nuts_sampler=nuts_sampler, progressbar=progressbar,
                 compute_convergence_checks=False, **kwargs,
             )
-    return posterior_tree(
-        idata["posterior"].to_dataset(), idata["sample_stats"].to_dataset(), problem,
-        n_compiles=cached.n_compiles,
+    import xarray as xr
+
+    posterior, stats = (
+        idata[g].to_dataset() if g in idata.children else xr.Dataset()
+        for g in ("posterior", "sample_stats")
     )
+    if (posterior.sizes.get("chain"), posterior.sizes.get("draw")) != (chains, draws):
+        raise interrupted(
+            posterior, stats, problem, draws=draws, backend=nuts_sampler,
+            n_compiles=cached.n_compiles,
+        )
+    return posterior_tree(posterior, stats, problem, n_compiles=cached.n_compiles)
