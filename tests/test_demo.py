@@ -166,16 +166,21 @@ def check_analysis(demo_dir):
 
     assert f"bayesreg {__version__}" in page and re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d UTC", page)
     assert f"intervals at {settings.percent(settings.CI_PROB)}" in page
+    # which scale: Park & Casella's Monte Carlo EM, in unit-sd units (their 0.225-0.249 times √n)
+    m = re.search(r"i\.e\. λ = σ/b = ([0-9.]+)\. Park &amp; Casella report λ = 0\.237", page)
+    assert m and 0.225 * np.sqrt(442) < float(m.group(1)) < 0.249 * np.sqrt(442)
+    assert "Which prior scale?" in page and 'data-file="scale_choice.png"' in page
 
 
 def check_convergence(demo_dir):
     """Every posterior the demo drew passes bayesreg's own check, without a second run."""
     rows = read_csv(demo_dir / "convergence.csv")
-    assert len(rows) == 3  # Gaussian, Laplace, one point on the Lasso path
+    assert len(rows) == 4  # Gaussian, Laplace, the hyperprior (Gibbs), one point on the Lasso path
     for r in rows:
         assert r["verdict"] == "pass", r
         assert float(r["max R-hat"]) <= 1.01 and float(r["min bulk ESS"]) >= 400
-        assert r["divergences"] == "0" and r["at max tree depth"] == "0"
+        assert r["divergences"] == "0"
+        assert r["at max tree depth"] == ("n/a" if r["sampler"] == "gibbs" else "0")  # Gibbs has no trees
     page = (demo_dir / "report.html").read_text(encoding="utf-8")
     assert "sampled again" not in page and "fails its convergence check" not in page
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from bayesreg.families import prior_family
 from bayesreg.plots._style import feature_color, new_figure, short_labels, styled
 
 __all__ = ["scale_choice_plot", "CHOICE_LABELS"]
@@ -99,10 +100,10 @@ def scale_choice_plot(
         if draws.size:
             axh = ax.twinx()
             bins = np.geomspace(draws.min(), draws.max(), 40)
-            axh.hist(draws, bins=bins, color="#CC79A7", alpha=0.35, gid="scale_draws",
+            axh.hist(draws, bins=bins, color="#CC79A7", alpha=0.3, gid="scale_draws", zorder=0,
                      label=scale_draws_label)
             axh.set_yticks([])
-            axh.set_ylim(0, axh.get_ylim()[1] * 3)  # keep it in the lower third
+            axh.set_ylim(0, axh.get_ylim()[1] * 4)  # keep it in the lower quarter
             axh.spines["right"].set_visible(False)
             axh.grid(False)
             h, lab = axh.get_legend_handles_labels()
@@ -115,7 +116,7 @@ def scale_choice_plot(
         handles.append(line)
         labels.append(line.get_label())
     ax.legend(handles, labels, loc="best", fontsize=7.5)
-    ax.set_title(f"Choosing the {choices.prior_family} prior's scale")
+    ax.set_title(f"Choosing the {prior_family(choices.prior_family).label} prior's scale")
 
     y = np.arange(len(shown))[::-1]
     n_choice = len(choices.choices)
