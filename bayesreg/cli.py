@@ -150,7 +150,8 @@ def _add_data_options(p: argparse.ArgumentParser, *, learn_sigma: bool = False) 
         "--data",
         metavar="FILE",
         type=Path,
-        help="CSV, Parquet or NPZ file (default: scikit-learn's built-in diabetes data)",
+        help="CSV, Parquet or NPZ file, or a Parquet directory or a quoted glob of CSV/Parquet files "
+        "(read through Dask; fit never gathers them) (default: scikit-learn's built-in diabetes data)",
     )
     g.add_argument(
         "--target", metavar="COLUMN", help="response column (required with --data for tables)"
@@ -318,7 +319,7 @@ def _progress(args: argparse.Namespace) -> bool:
     return bool(args.progress) and sys.stderr.isatty()
 
 
-def _load(args: argparse.Namespace):
+def _load(args: argparse.Namespace, *, lazy: bool = False):
     from bayesreg.data import DataError, load_dataset
 
     if args.data is None and args.weights is not None:
@@ -326,10 +327,11 @@ def _load(args: argparse.Namespace):
             "--weights needs --data (the built-in diabetes data has no weights column)"
         )
     try:
-        ds = load_dataset(args.data, target=args.target, weights=args.weights, one_hot=args.one_hot)
+        ds = load_dataset(args.data, target=args.target, weights=args.weights, one_hot=args.one_hot,
+                          lazy=lazy)
+        return ds.standardized() if args.standardize else ds
     except DataError as exc:
         raise UsageError(str(exc)) from None
-    return ds.standardized() if args.standardize else ds
 
 
 def _preparation(ds: Any) -> list[str]:
@@ -471,7 +473,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         not out.is_dir() or (any(out.iterdir()) and not (out / io.MODEL_FILE).exists())
     ):
         raise UsageError(f"argument --out: {out} exists and is not a bayesreg model directory")
-    ds = _load(args)
+    ds = _load(args, lazy=True)  # a directory or glob stays in Dask: one pass of statistics
     X = ds.frame()
     est.fit(X, ds.y, sample_weight=ds.sample_weight)
     sigma_line = _sample(est, X, ds, args, post_sigma, sigma_text) if args.mcmc else None

@@ -27,6 +27,13 @@ NPZ (``.npz``)
     Either arrays ``X`` (2-D) and a 1-D target (key ``target``, default ``"y"``), with
     optional ``feature_names`` and a 1-D weights array (key ``weights``); or only 1-D
     arrays of equal length, read as the columns of a table.
+A directory of Parquet files, or a glob (``"data/part-*.csv"``, ``"data/*.parquet"``)
+    Read through Dask (the ``bayesreg[dask]`` extra), partition by partition. With
+    ``lazy=True`` the :class:`Dataset` holds Dask arrays and nothing is gathered: the
+    Gaussian family's fits need one pass for their sufficient statistics
+    (:mod:`bayesreg.dask`); with ``lazy=False`` the table is computed into memory (the
+    scikit-learn comparison of ``bayesreg validate`` needs the rows). The entries are
+    checked block by block when the statistics are computed.
 """
 
 from __future__ import annotations
@@ -42,7 +49,7 @@ import numpy as np
 
 from bayesreg._validation import BadEntryError, _as_float_array, check_sample_weight, check_X, check_y
 
-__all__ = ["DataError", "Dataset", "load_dataset", "BUILTIN"]
+__all__ = ["DataError", "Dataset", "load_dataset", "is_collection", "BUILTIN"]
 
 #: Name under which the built-in data is known (``load_dataset(None)``).
 BUILTIN = "diabetes"
@@ -82,6 +89,9 @@ class Dataset:
     center, scale : ndarray of shape (n_features,) or None
         The column means and standard deviations :meth:`standardized` divided out
         (None: the columns are in the file's units).
+    n_rows : int or None
+        The number of rows of a lazy dataset, whose ``X`` is a Dask DataFrame of the
+        feature columns and ``y`` / ``sample_weight`` Dask Series of the same partitions.
     """
 
     X: np.ndarray
@@ -94,24 +104,35 @@ class Dataset:
     encodings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     center: np.ndarray | None = None
     scale: np.ndarray | None = None
+    n_rows: int | None = None
 
     @property
     def n_samples(self) -> int:
-        return self.X.shape[0]
+        return self.n_rows if self.n_rows is not None else self.X.shape[0]
 
     @property
     def n_features(self) -> int:
-        return self.X.shape[1]
+        return len(self.feature_names) if self.lazy else self.X.shape[1]
 
     def frame(self) -> Any:
-        """``X`` as a pandas DataFrame with the feature names as columns.
+        """``X`` as a pandas DataFrame (a Dask DataFrame for a lazy dataset) with the
+        feature names as columns.
 
         Estimators fitted on it record ``feature_names_in_``, and posteriors label
         their ``feature`` coordinate with the names.
         """
+        if self.lazy:
+            return self.X
         import pandas as pd
 
         return pd.DataFrame(self.X, columns=list(self.feature_names))
+
+    @property
+    def lazy(self) -> bool:
+        """Whether the arrays are Dask arrays (read from a Parquet directory or a glob)."""
+        from bayesreg.dask import is_dask_collection
+
+        return is_dask_collection(self.X)
 
     def standardized(self) -> Dataset:
         r"""This dataset with every feature column centred and scaled to standard deviation 1,
@@ -126,6 +147,11 @@ class Dataset:
         """
         if self.center is not None:
             return self
+        if self.lazy:
+            raise DataError(
+                f"{self.source}: standardizing a Dask-read table is not supported; standardize the "
+                "files beforehand, or read one file"
+            )
         center = self.X.mean(axis=0)
         scale = self.X.std(axis=0)
         scale = np.where(scale > 0, scale, 1.0)
@@ -379,9 +405,68 @@ def _builtin(target: str | None, weights: str | None) -> Dataset:
     return _from_columns(columns, _BUILTIN_TARGET, weights, where)
 
 
+def is_collection(path: str | Path) -> bool:
+    """Whether ``path`` names several files read through Dask: a directory or a glob."""
+    text = str(path)
+    return any(ch in text for ch in "*?[") or Path(text).is_dir()
+
+
+def _read_collection(
+    path: str, target: str | None, weights: str | None, one_hot: bool, lazy: bool
+) -> Dataset:
+    """A Parquet directory or a glob of CSV/Parquet files, read through Dask."""
+    try:
+        import dask.dataframe as dd
+    except ImportError:
+        raise DataError(
+            f"{path}: reading a directory or a glob needs Dask (pip install 'bayesreg[dask]')"
+        ) from None
+    text = str(path)
+    parquet = Path(text).is_dir() or text.lower().endswith((".parquet", ".pq"))
+    try:
+        frame = dd.read_parquet(text) if parquet else dd.read_csv(text)
+    except Exception as exc:  # no files matched, unreadable files
+        raise DataError(f"cannot read {text} through Dask: {_one_line(exc)}") from None
+    cols = [str(c) for c in frame.columns]
+    dup = sorted(c for c, k in Counter(cols).items() if k > 1)
+    if dup:
+        raise DataError(f"{text} has duplicate column names: {', '.join(dup)}")
+    where = f"{text} (Dask, {frame.npartitions} partitions)"
+    if target is None:
+        raise DataError(f"{text}: name the target column (--target); columns are: {', '.join(cols[:20])}")
+    for kind, name in (("target column", target), ("weights column", weights)):
+        if name is not None and name not in cols:
+            raise _unknown(kind, name, text, cols)
+    if not lazy:
+        return _from_columns(_computed_columns(frame), target, weights, where, one_hot)
+    if one_hot:
+        raise DataError(f"{text}: --one-hot is not supported for Dask-read tables; encode the files beforehand")
+    features = [c for c in cols if c not in (target, weights)]
+    if not features:
+        raise DataError(f"{text} has no feature columns besides the target")
+    bad = [c for c in features if not _is_numeric(frame[c].dtype)]
+    if bad:
+        raise DataError(f"{text}: non-numeric feature column(s) {', '.join(bad[:5])}")
+    n_rows = int(frame.map_partitions(len).sum().compute())
+    X = frame[features].astype("float64")
+    y = frame[target].astype("float64")
+    w = None if weights is None else frame[weights].astype("float64")
+    return Dataset(X=X, y=y, sample_weight=w, feature_names=tuple(features), target=target,
+                   weights=weights, source=where, n_rows=n_rows)
+
+
+def _computed_columns(frame: Any) -> dict[str, Any]:
+    pdf = frame.compute()
+    return {str(c): pdf[c] for c in pdf.columns}
+
+
+def _is_numeric(dtype: Any) -> bool:
+    return np.issubdtype(np.dtype(dtype), np.number) if str(dtype) not in ("object", "string", "category") else False
+
+
 def load_dataset(
     path: str | Path | None = None, *, target: str | None = None, weights: str | None = None,
-    one_hot: bool = False,
+    one_hot: bool = False, lazy: bool = False,
 ) -> Dataset:
     """Read a regression problem from a file, or the built-in diabetes data.
 
@@ -399,6 +484,9 @@ def load_dataset(
         Encode each non-numeric feature column as indicator columns ``column=level``
         (every level but the first, sorted, which is the reference); without it such a
         column is an error.
+    lazy : bool, default=False
+        For a directory or a glob (read through Dask): keep Dask arrays instead of
+        computing the table into memory.
 
     Returns
     -------
@@ -419,6 +507,8 @@ def load_dataset(
     """
     if path is None:
         return _builtin(target, weights)
+    if is_collection(path):
+        return _read_collection(str(path), target, weights, one_hot, lazy)
     path = Path(path)
     where = str(path)
     if not path.exists():
