@@ -422,6 +422,10 @@ def _read_collection(
             f"{path}: reading a directory or a glob needs Dask (pip install 'bayesreg[dask]')"
         ) from None
     text = str(path)
+    if Path(text).is_dir() and not any(
+        f.suffix.lower() in (".parquet", ".pq", ".parq") for f in Path(text).rglob("*")
+    ):
+        raise DataError(f"{text} is a directory with no Parquet files (.parquet, .pq) in it")
     parquet = Path(text).is_dir() or text.lower().endswith((".parquet", ".pq"))
     try:
         frame = dd.read_parquet(text) if parquet else dd.read_csv(text)
