@@ -134,6 +134,13 @@ class LikelihoodFamily:
         return _load(self.datafit_class)
 
     @property
+    def estimator_class(self) -> type:
+        """bayesreg's MAP estimator class for the family (e.g. :class:`~bayesreg.LogisticMAP`)."""
+        if self.estimator is None:
+            raise ValueError(f"the {self.name} family has no estimator of its own; use the prior presets")
+        return _load(f"bayesreg.{self.estimator}")
+
+    @property
     def has_noise_scale(self) -> bool:
         """Whether the likelihood has a noise scale σ (dispersion σ²); else φ = 1."""
         return bool(self.cls.has_noise_scale)

@@ -170,9 +170,19 @@ class Datafit(ABC):
         """Draws of new observations :math:`y^*` given linear predictors ``eta`` (D, n)."""
 
 
+_MISSING = object()
+
+
 def require(datafit: Any, attrs: Iterable[str], who: str) -> None:
-    """Raise a TypeError naming what ``who`` (a solver or backend) needs and ``datafit`` lacks."""
-    missing = [a for a in attrs if not hasattr(datafit, a)]
+    """Raise a TypeError naming what ``who`` (a solver or backend) needs and ``datafit`` lacks.
+
+    Presence is looked up without evaluating anything (:func:`inspect.getattr_static`): a
+    lazily computed statistic such as the Gram matrix is not formed by asking whether
+    the datafit has it.
+    """
+    import inspect
+
+    missing = [a for a in attrs if inspect.getattr_static(datafit, a, _MISSING) is _MISSING]
     if missing:
         raise TypeError(
             f"{who} needs a datafit with {', '.join(missing)}; "

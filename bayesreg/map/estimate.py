@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg._validation import check_bool, check_sigma, check_X_y, feature_names
+from bayesreg._validation import check_bool, check_X_y, feature_names
 from bayesreg.datafits import GaussianDatafit, SufficientStatistics
 from bayesreg.families import likelihood_family
 from bayesreg.map._linalg import on_one_blas_thread
@@ -183,18 +183,30 @@ def map_estimate(
 
 
 def kkt_certificate(
-    X: Any, y: Any, coef: Any, prior: Prior, *, sigma: float, fit_intercept: bool = True,
-    sample_weight: Any = None,
+    X: Any, y: Any, coef: Any, prior: Prior, *, sigma: float | None = None,
+    fit_intercept: bool = True, sample_weight: Any = None, family: str = "gaussian",
+    offset: Any = None,
 ) -> float:
     """The optimality certificate of any coefficient vector, as :attr:`MapResult.kkt_residual`.
 
     Zero exactly at the MAP of ``prior`` (intercept profiled out); the definition and its
-    invariances are in :mod:`bayesreg.map.kkt`. Use it to check an answer from elsewhere
-    (another solver, a saved model) on the same data.
+    invariances are in :mod:`bayesreg.map.kkt` (for the Bernoulli and Poisson families, no
+    ``sigma``: :func:`bayesreg.map.prox_newton.certificate`, at the optimal intercept). Use it
+    to check an answer from elsewhere (another solver, a saved model) on the same data.
     """
     prior = check_prior(prior)
-    sigma = check_sigma(sigma)
+    fam = likelihood_family(family)
+    sigma = fam.penalty_sigma(sigma)
     fit_intercept = check_bool("fit_intercept", fit_intercept)
+    if not fam.has_noise_scale:
+        from bayesreg.map.prox_newton import certificate
+
+        glm = fam.cls.from_data(X, y, sample_weight, fit_intercept, offset=offset)
+        w = np.asarray(coef, dtype=float).ravel()
+        if w.shape != (glm.n_features,):
+            raise ValueError(f"coef must have one entry per feature ({glm.n_features}), got shape {w.shape}")
+        pen = prior.penalty(sigma).for_features(w.size)
+        return certificate(glm, w, glm.gradient(w), pen.l1, pen.l2)
     Xa, ya, sw = check_X_y(X, y, sample_weight)
     w = np.asarray(coef, dtype=float).ravel()
     if w.shape != (Xa.shape[1],):

@@ -10,10 +10,10 @@ import numpy as np
 from bayesreg._validation import check_bool, check_feature_names, check_X, feature_names
 from bayesreg.datafits import GaussianDatafit, SufficientStatistics
 from bayesreg.families import likelihood_family
-from bayesreg.map._linalg import on_one_blas_thread
+from bayesreg.map._linalg import KKT_TOL, on_one_blas_thread
 from bayesreg.map.kkt import kkt_residual
 from bayesreg.map._stable import RCOND_MIN, residual_gradient
-from bayesreg.map.active_set import workspace
+from bayesreg.map.active_set import residual_certificates, workspace
 from bayesreg.map.estimate import check_representable
 from bayesreg.map.solvers import solve_penalty
 from bayesreg.map.ridge import Spectrum, ridge_path
@@ -229,13 +229,23 @@ def map_path(
     else:
         if lik.n_samples >= lik.n_features:
             lik.gram  # noqa: B018 - like scikit-learn's precompute="auto": one Gram for the path
-        ws = workspace(lik)
+        # with the Gram matrix the points are solved from it, then certified from their
+        # residuals all at once (two matrix products); a point that fails is re-solved
+        ws = workspace(lik, from_residual=not lik.has_gram)
         w = np.zeros(p)
         for k in _progress(range(f.size), progressbar):
             out = solve_penalty(lik, pens[k], w0=w, _workspace=ws)
             w = out.coef
             coefs[k] = w
             kkts[k] = out.kkt_residual
+        if not ws[0].from_residual:
+            d = lik.column_scale
+            L1 = np.array([np.broadcast_to(pk.l1, (p,)) / d for pk in pens])
+            L2 = np.array([np.broadcast_to(pk.l2, (p,)) / d**2 for pk in pens])
+            kkts[:] = residual_certificates(lik, coefs * d, L1, L2)
+            for k in np.flatnonzero(kkts > KKT_TOL):
+                out = solve_penalty(lik, pens[k], w0=coefs[k])
+                coefs[k], kkts[k] = out.coef, out.kkt_residual
     intercepts = np.array([lik.intercept(lik.scaled(c)) for c in coefs])
     if base.per_coefficient:  # no scikit-learn twin, and glmnet's needs a penalty.factor
         name, l1_ratio, alphas = None, None, f.copy()

@@ -100,14 +100,13 @@ class _Penalty:
         return _Penalty(f * self.l1, f * self.l2, self.l1.size)
 
     def as_penalty(self):
-        """The :class:`~bayesreg.penalty.Penalty` the inner solver is dispatched on."""
+        """The :class:`~bayesreg.penalty.Penalty` the inner solver is dispatched on (shared
+        weights when they are, per coefficient otherwise)."""
         from bayesreg.penalty import Penalty
 
-        l1 = self.l1[0] if np.all(self.l1 == self.l1[0]) else None
-        l2 = self.l2[0] if np.all(self.l2 == self.l2[0]) else None
-        if l1 is None or l2 is None:  # pragma: no cover - per-coordinate weights
-            raise NotImplementedError("per-coordinate penalties are not dispatched yet")
-        return Penalty(float(l1), float(l2))
+        if np.ptp(self.l1) == 0 and np.ptp(self.l2) == 0:
+            return Penalty(float(self.l1[0]), float(self.l2[0]))
+        return Penalty(np.array(self.l1), np.array(self.l2))
 
 
 @dataclass
@@ -166,13 +165,14 @@ def solve_prox_newton(
     """
     p = datafit.n_features
     pen = _Penalty(l1, l2, p)
-    if not (np.all(pen.l1 >= 0) and np.all(pen.l2 >= 0)) or not (np.any(pen.l1 > 0) or np.all(pen.l2 > 0)):
+    if not (np.all(pen.l1 >= 0) and np.all(pen.l2 >= 0)) or not (np.any(pen.l1 > 0) or np.any(pen.l2 > 0)):
         raise ValueError("the proximal-Newton solver needs l1 >= 0 and l2 >= 0, not both zero")
     n_iter = 0
     if w0 is None:
         zero = np.zeros(p)
         state = _State.at(datafit, pen, zero, b0=datafit.intercept(zero))
-        lmax_ratio = _zero_multiplier(datafit.gradient_at_zero, pen.l1)
+        # (capped: an unpenalised coordinate with a gradient at 0 makes the ratio infinite)
+        lmax_ratio = min(_zero_multiplier(datafit.gradient_at_zero, pen.l1), 1e6)
         if np.any(pen.l1 > 0) and lmax_ratio > 1:
             n_stages = max(1, math.ceil(math.log(lmax_ratio) / math.log(1 / _STAGE_RATIO)))
             for f in lmax_ratio ** (1.0 - np.arange(1, n_stages) / n_stages):

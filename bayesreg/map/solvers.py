@@ -36,6 +36,17 @@ from bayesreg.penalty import Penalty
 __all__ = ["solve_penalty"]
 
 
+_MISSING = object()
+
+
+def _has(datafit: Datafit, attrs: tuple[str, ...]) -> bool:
+    """Whether ``datafit`` has every attribute, looked up without computing any (a lazy Gram
+    matrix is not formed by asking for it)."""
+    import inspect
+
+    return all(inspect.getattr_static(datafit, a, _MISSING) is not _MISSING for a in attrs)
+
+
 def solve_penalty(
     datafit: Datafit, penalty: Penalty, *, w0: np.ndarray | None = None, **kw: Any
 ) -> SolverOutput:
@@ -53,7 +64,7 @@ def solve_penalty(
     if penalty.kind == "none":
         raise ValueError("a zero penalty (flat prior) has no unique MAP in general")
     penalty.for_features(datafit.n_features)
-    if not all(hasattr(datafit, a) for a in active_set.REQUIRES):
+    if not _has(datafit, active_set.REQUIRES):
         # not a quadratic datafit: proximal Newton over its quadratic models
         require(datafit, prox_newton.REQUIRES, "the proximal-Newton solver")
         return prox_newton.solve_prox_newton(datafit, penalty.l1, penalty.l2, w0=w0, **kw)
