@@ -36,7 +36,9 @@ demo: $(STAMP)
 docs: $(STAMP)
 	$(VENV)/bin/mkdocs build --strict --site-dir site
 
+# the peers of the MAP benchmark are benchmark-only: installed here, never by `make test`
 bench: $(STAMP)
+	$(PY) -m pip install --quiet skglm celer
 	$(PY) bench/map_vs_sklearn.py
 	$(PY) bench/mcmc_scaling.py
 

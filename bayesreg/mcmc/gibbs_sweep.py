@@ -15,6 +15,10 @@ Write the prior variances in units of σ², :math:`r_j = v_j/\sigma^2` (for a no
 mixture :math:`r_j` is the mixture's own variance), and :math:`P = A^\top A + R^{-1}`. One
 sweep draws, in turn,
 
+0. **a global scale** with :math:`w` integrated out, if the mixture has one
+   (:meth:`~bayesreg.priors.ScaleMixture.global_move`; the horseshoe's τ), each candidate's
+   marginal likelihood :math:`-\tfrac12\log\det(I + ARA^\top) - Q(r)/2\sigma^2` from its own
+   factorisation (:meth:`CoefficientDraw.log_marginal`), the accepted one re-used below;
 1. **the coefficients** :math:`w\mid\psi,\sigma^2\sim\mathcal N(P^{-1}A^\top b_c,\ \sigma^2P^{-1})`
    (:class:`RueDraw` when :math:`n\ge p`, :class:`BhattacharyaDraw` when :math:`p > n`);
 2. **the noise** :math:`\sigma^2` with :math:`a` integrated out
@@ -27,7 +31,10 @@ sweep draws, in turn,
    (the blocked sampler of Hans 2009 and Rajaratnam et al. 2019, which mixes far faster than
    Park & Casella's when p is large); see :class:`HalfTNoise` and :class:`JeffreysNoise`;
 3. **the mixing variables** :math:`\psi` by the mixture's own
-   :meth:`~bayesreg.priors.ScaleMixture.update`;
+   :meth:`~bayesreg.priors.ScaleMixture.update`, after, if it has them, its
+   :meth:`~bayesreg.priors.ScaleMixture.site_update` steps for every coefficient in turn (a
+   coefficient's local scale with the coefficient integrated out, then the coefficient:
+   the funnel between the two is crossed in one move);
 4. **the intercept offset** :math:`a\mid\sigma^2\sim\mathcal N(0, \sigma^2/S)`, exactly,
    reported as :math:`b = \bar y - \bar x^\top w + a`.
 """
@@ -36,13 +43,13 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy.linalg import lapack
 
-from bayesreg.priors._base import ScaleMixture
+from bayesreg.priors import ScaleMixture
 
 __all__ = [
     "CoefficientDraw", "RueDraw", "BhattacharyaDraw", "coefficient_draw", "COEF_DRAWS",
@@ -101,6 +108,17 @@ class CoefficientDraw(ABC):
     def rss(self, w: np.ndarray) -> float:
         """:math:`\\lVert b_c - Aw\\rVert^2`."""
 
+    @abstractmethod
+    def site_sweep(self, w: np.ndarray, sites: np.ndarray, update: Any) -> np.ndarray:
+        """``w`` after ``update(j, c, q)`` (the new :math:`w_j`) for each ``j`` in ``sites`` in turn, with
+        :math:`q = Q_{jj}` and :math:`c = q_j - (Qw)_j + Q_{jj}w_j`, the likelihood of :math:`w_j`
+        given the current others (see :meth:`~bayesreg.priors.ScaleMixture.site_update`)."""
+
+    @abstractmethod
+    def log_marginal(self, sigma2: float) -> float:
+        """:math:`-\\tfrac12\\log\\det(I + ARA^\\top) - Q(r)/(2\\sigma^2)` at the factored :math:`r`: the log
+        of :math:`\\int p(y\\mid w)\\,\\mathcal N(w\\mid 0, \\sigma^2R)\\,dw` up to a term in σ alone."""
+
 
 class RueDraw(CoefficientDraw):
     r"""Rue's (2001) draw through the Cholesky factor of the :math:`p\times p` precision.
@@ -135,7 +153,7 @@ class RueDraw(CoefficientDraw):
         M *= d[None, :]
         M.flat[:: p + 1] = 1.0
         self._L = _cholesky(M)
-        self._d, self._inv_r = d, inv_r
+        self._d, self._inv_r, self._r = d, inv_r, r
         self._z = _solve_lower(self._L, d * self.q)
 
     def draw(self, sigma, rng):
@@ -149,6 +167,21 @@ class RueDraw(CoefficientDraw):
     def rss(self, w):
         e = w - self.w_ls
         return self.rss_min + float(e @ (self.gram @ e))
+
+    def site_sweep(self, w, sites, update):
+        w = w.copy()
+        g = self.gram @ w
+        for j in sites:
+            qjj = self._diag[j]
+            new = update(j, self.q[j] - g[j] + qjj * w[j], qjj)
+            g += self.gram[:, j] * (new - w[j])
+            w[j] = new
+        return w
+
+    def log_marginal(self, sigma2):
+        # det(I + A R A^T) = det(R) det(P), det P = det(L)^2 / prod(d)^2
+        log_det = float(np.sum(np.log(self._r)) + 2.0 * np.sum(np.log(np.diag(self._L) / self._d)))
+        return -0.5 * log_det - 0.5 * self.quad() / sigma2
 
 
 class BhattacharyaDraw(CoefficientDraw):
@@ -190,6 +223,22 @@ class BhattacharyaDraw(CoefficientDraw):
         e = self.b - self.A @ w
         return float(e @ e)
 
+    def site_sweep(self, w, sites, update):
+        if getattr(self, "_cols", None) is None:  # the sites' columns, contiguous
+            self._cols = np.ascontiguousarray(self.A[:, sites].T)
+            self._col2 = np.einsum("ij,ij->i", self._cols, self._cols)
+        w = w.copy()
+        res = self.b - self.A @ w
+        for k, j in enumerate(sites):
+            a, qjj = self._cols[k], self._col2[k]
+            new = update(j, float(a @ res) + qjj * w[j], qjj)
+            res -= a * (new - w[j])
+            w[j] = new
+        return w
+
+    def log_marginal(self, sigma2):
+        return -float(np.sum(np.log(np.diag(self._L)))) - 0.5 * self.quad() / sigma2
+
 
 def coefficient_draw(datafit: Any, method: str = "auto") -> CoefficientDraw:
     """The coefficient draw for a Gaussian datafit.
@@ -207,7 +256,9 @@ def coefficient_draw(datafit: Any, method: str = "auto") -> CoefficientDraw:
         st = datafit.statistics
         return RueDraw(st.gram, st.q, st.w_ls, st.rss_min)
     if not has_rows:
-        raise ValueError("coef_draw='bhattacharya' needs the rows; this datafit holds sufficient statistics only")
+        raise ValueError(
+            "coef_draw='bhattacharya' needs the rows; this datafit holds sufficient statistics only"
+        )
     A, b = datafit.A, datafit.b
     if datafit.sample_weight is not None:
         keep = datafit.sample_weight > 0
@@ -227,9 +278,6 @@ class FixedNoise:
     def init(self, sigma2: float, rng) -> dict:
         return {}
 
-    def draw(self, shape: float, rate: float, state: dict, rng) -> float:  # pragma: no cover
-        return self.sigma2
-
 
 class JeffreysNoise:
     r""":math:`p(\sigma^2)\propto 1/\sigma^2`: the conditional is :math:`\mathrm{IG}(\alpha, \beta)`
@@ -241,8 +289,6 @@ class JeffreysNoise:
         return {}
 
     def draw(self, shape, rate, state, rng):
-        if shape <= 0:
-            raise ValueError("the Jeffreys prior on sigma needs at least 2 observations with an intercept")
         return rate / rng.standard_gamma(shape)
 
 
@@ -295,7 +341,7 @@ class GibbsChain:
     ----------
     mixture : ScaleMixture
     coef : CoefficientDraw
-        Its factorisation is per chain: :meth:`run` works on a copy.
+        Not factored; each sweep factors a copy (so chains share nothing mutable).
     noise : FixedNoise, HalfTNoise or JeffreysNoise
     n_obs : int
         :math:`m'`, the observations the σ² conditional counts (:math:`m - 1` with an intercept).
@@ -306,6 +352,10 @@ class GibbsChain:
     fit_intercept : bool
     sigma2_init : float
         Starting σ² of a learned σ.
+    sites : ndarray of int
+        The coefficients whose mixing variables get a
+        :meth:`~bayesreg.priors.ScaleMixture.site_update` each sweep, in this order
+        (all of them when the mixture has the step).
     """
 
     mixture: ScaleMixture
@@ -317,6 +367,34 @@ class GibbsChain:
     y_offset: float
     fit_intercept: bool
     sigma2_init: float
+    sites: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+
+    def _factored(self, coef: CoefficientDraw, state: dict, sigma2: float) -> CoefficientDraw:
+        """A copy of ``coef`` factored at the variances of ``state`` (in units of σ²)."""
+        import copy
+
+        r = self.mixture.variances(state)
+        if not self.mixture.noise_scaled:
+            r = r / sigma2
+        coef = copy.copy(coef)
+        coef.factor(np.clip(r, _TINY, _HUGE))
+        return coef
+
+    def _global_move(self, state, coef, sigma2, rng, *, tuning):
+        """The mixture's :meth:`~bayesreg.priors.ScaleMixture.global_move`, with the marginal
+        likelihood of each candidate state from its own factorisation; returns the new
+        state and the factorisation that belongs to it."""
+        factors = {id(state): coef}
+
+        def log_marginal(candidate):
+            f = factors.get(id(candidate))
+            if f is None:
+                f = factors[id(candidate)] = self._factored(coef, candidate, sigma2)
+            return f.log_marginal(sigma2)
+
+        new = self.mixture.global_move(state, log_marginal, rng, tuning=tuning)
+        f = factors.get(id(new))
+        return new, (f if f is not None else self._factored(coef, new, sigma2))
 
     def run(self, draws: int, tune: int, rng: np.random.Generator, *, stop: Any = None,
             tick: Any = None) -> dict[str, np.ndarray]:
@@ -328,10 +406,8 @@ class GibbsChain:
         :meth:`~bayesreg.priors.ScaleMixture.report` variables and, prefixed ``stat:``, its
         :meth:`~bayesreg.priors.ScaleMixture.stats`.
         """
-        import copy
-
         mix, noise = self.mixture, self.noise
-        coef = copy.copy(self.coef)
+        coef = self.coef
         p = self.X_offset.size
         state = mix.init(p, rng)
         learned = noise.learned
@@ -342,17 +418,20 @@ class GibbsChain:
         for it in range(tune + draws):
             if stop is not None and stop.is_set():
                 raise KeyboardInterrupt
-            r = mix.variances(state)
-            if not mix.noise_scaled:
-                r = r / sigma2
-            coef.factor(np.clip(r, _TINY, _HUGE))
+            coef = self._factored(coef, state, sigma2)
+            state, coef = self._global_move(state, coef, sigma2, rng, tuning=it < tune)
             if learned and mix.noise_scaled:
                 sigma2 = noise.draw(shape, 0.5 * coef.quad(), nstate, rng)
-                w = coef.draw(math.sqrt(sigma2), rng)
-            else:
-                w = coef.draw(math.sqrt(sigma2), rng)
-                if learned:
-                    sigma2 = noise.draw(shape, 0.5 * coef.rss(w), nstate, rng)
+            w = coef.draw(math.sqrt(sigma2), rng)
+            if learned and not mix.noise_scaled:
+                sigma2 = noise.draw(shape, 0.5 * coef.rss(w), nstate, rng)
+            if mix.has_site_update and self.sites.size:
+                s2 = sigma2
+
+                def site(j, c, q):
+                    return mix.site_update(state, j, c, q, s2, rng)
+
+                w = coef.site_sweep(w, self.sites, site)
             state = mix.update(state, w, sigma2, rng)
             if tick is not None:
                 tick()

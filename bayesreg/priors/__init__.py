@@ -1,10 +1,14 @@
 """Coefficient priors: one module per family, each a small frozen value object."""
 
-from bayesreg.priors._base import Prior, check_prior
+from bayesreg.priors._base import Prior, ScaleMixture, check_prior
 from bayesreg.priors.bayesian_lasso import BayesianLasso
 from bayesreg.priors.elastic_net import ElasticNet
 from bayesreg.priors.gaussian import Gaussian
 from bayesreg.priors.horseshoe import Horseshoe
 from bayesreg.priors.laplace import Laplace
+from bayesreg.priors.spike_and_slab import SpikeAndSlab
 
-__all__ = ["Prior", "Gaussian", "Laplace", "ElasticNet", "BayesianLasso", "Horseshoe", "check_prior"]
+__all__ = [
+    "Prior", "ScaleMixture", "Gaussian", "Laplace", "ElasticNet", "BayesianLasso", "Horseshoe",
+    "SpikeAndSlab", "check_prior",
+]

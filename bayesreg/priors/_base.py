@@ -305,6 +305,8 @@ class ScaleMixture(ABC):
     """
 
     noise_scaled: ClassVar[bool] = False
+    #: whether :meth:`site_update` is implemented
+    has_site_update: ClassVar[bool] = False
 
     @abstractmethod
     def init(self, n_features: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
@@ -328,6 +330,21 @@ class ScaleMixture(ABC):
     def stats(self, state: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Sample statistics of the last :meth:`update` (acceptance rates of its Metropolis steps)."""
         return {}
+
+    def site_update(
+        self, state: dict[str, np.ndarray], j: int, c: float, q: float, sigma2: float,
+        rng: np.random.Generator,
+    ) -> float:
+        r"""Optionally, coefficient :math:`j`'s own mixing variables with :math:`w_j` integrated out,
+        then :math:`w_j`; returns the new :math:`w_j` and updates ``state`` in place.
+
+        The sampler passes the likelihood of :math:`w_j` given the other coefficients,
+        :math:`\exp\big(-(q w_j^2 - 2cw_j)/2\sigma^2\big)` (:math:`q = \lVert A_j\rVert^2`,
+        :math:`c = A_j^\top(b_c - A_{-j}w_{-j})`), for a few coefficients per sweep. A
+        local scale and its coefficient form a funnel that alternating Gibbs steps cross
+        slowly; this step crosses it in one move (only if :attr:`has_site_update`).
+        """
+        raise NotImplementedError
 
     def global_move(
         self, state: dict[str, np.ndarray], log_marginal: Any, rng: np.random.Generator, *,

@@ -65,18 +65,23 @@ def build_chain(problem: PosteriorProblem, coef_draw: str = "auto"):
     m = datafit.n_effective - (1 if datafit.fit_intercept else 0)
     noise = noise_prior(problem.sigma_mode, problem.sigma, problem.sigma_scale)
     if noise.learned and m < 1:
-        raise ValueError("learning sigma needs at least 2 observations of positive weight with an intercept, 1 without")
+        raise ValueError(
+            "learning sigma needs at least 2 observations of positive weight with an intercept, "
+            "1 without"
+        )
     if noise.learned:
         # start σ² at the mean square of y about its mean (the residual variance of w = 0)
         sigma2_init = 2.0 * datafit.half_rss(np.zeros(datafit.n_features)) / datafit.weight_sum
         sigma2_init = sigma2_init if sigma2_init > 0 else 1.0
     else:
         sigma2_init = float(problem.sigma) ** 2  # type: ignore[arg-type]
+    mixture = problem.prior.scale_mixture()
+    sites = np.arange(datafit.n_features) if mixture.has_site_update else None
     return GibbsChain(
-        mixture=problem.prior.scale_mixture(), coef=draw, noise=noise, n_obs=m,
+        mixture=mixture, coef=draw, noise=noise, n_obs=m,
         weight_sum=float(datafit.weight_sum), X_offset=np.asarray(datafit.X_offset, dtype=float),
         y_offset=float(datafit.y_offset), fit_intercept=datafit.fit_intercept,
-        sigma2_init=sigma2_init,
+        sigma2_init=sigma2_init, **({} if sites is None else {"sites": sites}),
     )
 
 

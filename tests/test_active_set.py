@@ -1,0 +1,98 @@
+"""The working-set machinery of the exact L1 solver (bayesreg.map.active_set).
+
+The solver works on a growing working set W (Q_WW by bordering, one pass over the design
+per outer iteration), so these check what that adds: the answer equals scikit-learn's
+and the cold solve's wherever it starts, W stays small when p >> n, asking whether a
+datafit has the Gram matrix never forms it, rank-deficient designs (repeated rows) reach
+the optimum, and a path's batched certificates equal the per-point ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Lasso
+
+import bayesreg
+from bayesreg.datafits import GaussianDatafit
+from bayesreg.map import active_set
+from bayesreg.map._stable import residual_gradient
+from bayesreg.map.kkt import kkt_residual
+
+
+def _design(n, p, k=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    w = np.zeros(p)
+    w[rng.choice(p, k, replace=False)] = rng.normal(0, 2, k)
+    return X, X @ w + rng.standard_normal(n)
+
+
+def _l1(lik, alpha):
+    # scikit-learn's Lasso alpha in equilibrated coordinates: n * alpha / d_j
+    return lik.n_samples * alpha / lik.column_scale
+
+
+@pytest.mark.parametrize("n,p", [(60, 2000), (400, 40)])
+def test_wide_and_tall_match_sklearn_with_a_small_working_set(n, p):
+    X, y = _design(n, p)
+    lik = GaussianDatafit(X, y, None, True, equilibrate=True)
+    alpha = 0.1 * float(np.abs(lik.q * lik.column_scale).max()) / n
+    ws, fac = active_set.workspace(lik)
+    out = active_set.solve_l1(lik, _l1(lik, alpha), _workspace=(ws, fac))
+    sk = Lasso(alpha=alpha, tol=1e-14, max_iter=1_000_000).fit(X, y)
+    np.testing.assert_allclose(out.coef / lik.column_scale, sk.coef_, atol=1e-8)
+    assert out.kkt_residual <= 1e-10
+    assert not lik.has_gram  # Q_WW only, never the p x p Gram matrix
+    if p > n:
+        assert ws.size < p // 10
+
+
+def test_asking_for_the_gram_matrix_does_not_form_it():
+    X, y = _design(30, 500)
+    lik = GaussianDatafit(X, y, None, True, equilibrate=True)
+    bayesreg.datafits.require(lik, active_set.REQUIRES + ("gram",), "test")
+    assert not lik.has_gram
+
+
+def test_warm_start_anywhere_gives_the_cold_answer():
+    X, y = _design(80, 300)
+    lik = GaussianDatafit(X, y, None, True, equilibrate=True)
+    l1 = _l1(lik, 0.05 * float(np.abs(lik.q * lik.column_scale).max()) / 80)
+    cold = active_set.solve_l1(lik, l1)
+    rng = np.random.default_rng(1)
+    w0 = np.where(rng.random(300) < 0.1, rng.normal(size=300), 0.0)
+    warm = active_set.solve_l1(lik, l1, w0=w0)
+    np.testing.assert_allclose(warm.coef, cold.coef, atol=1e-10)
+    np.testing.assert_array_equal(warm.coef == 0, cold.coef == 0)
+
+
+def test_repeated_rows_rank_deficient_reach_the_optimum():
+    """Integer weights equal repeated rows: rank 8 with 27 rows, support larger than the
+    rank on the way (a batch of violators that makes the sign-fixed system singular)."""
+    rng = np.random.RandomState(42)
+    X = rng.rand(15, 30)
+    y = rng.randint(0, 3, size=15).astype(float)
+    sw = rng.randint(0, 5, size=15)
+    prior = bayesreg.Laplace(0.5)
+    weighted = bayesreg.map_estimate(X, y, prior, sigma=0.5, sample_weight=sw.astype(float))
+    repeated = bayesreg.map_estimate(X.repeat(sw, axis=0), y.repeat(sw), prior, sigma=0.5)
+    assert weighted.kkt_residual <= 1e-10 and repeated.kkt_residual <= 1e-10
+    np.testing.assert_allclose(repeated.coef, weighted.coef, atol=1e-9)
+    np.testing.assert_array_equal(repeated.coef == 0, weighted.coef == 0)
+
+
+@pytest.mark.parametrize("prior", [bayesreg.Laplace(1.0), bayesreg.ElasticNet(1.0, 1.0)])
+def test_path_certificates_from_residuals_in_one_batch(prior):
+    """n >= p paths solve from the Gram matrix and certify all points at once; the
+    certificates equal those of one residual gradient per point."""
+    X, y = _design(300, 40)
+    path = bayesreg.map_path(X, y, prior, sigma=1.0, n_points=30)
+    lik = GaussianDatafit(X, y, None, True, equilibrate=True)
+    d = lik.column_scale
+    for coef, pen, res in zip(path.coefs, path.penalties, path.kkt_residuals):
+        u = coef * d
+        l1, l2 = np.broadcast_to(pen.l1, d.shape) / d, np.broadcast_to(pen.l2, d.shape) / d**2
+        ref = kkt_residual(u, residual_gradient(lik, u, l2), l1, lik.q)
+        assert res <= 1e-10
+        assert res == pytest.approx(ref, abs=1e-14)
