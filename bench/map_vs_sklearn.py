@@ -252,8 +252,8 @@ def main() -> None:
         runs = {
             "lasso": lambda: one_penalty(X, y, lik, 1.0, args.repeat, args.slow),
             "enet": lambda: one_penalty(X, y, lik, L1_RATIO, args.repeat, args.slow),
-            "path": lambda: path(X, y, lik, 1.0, max(1, args.repeat // 2), args.slow),
-            "enet_path": lambda: path(X, y, lik, L1_RATIO, max(1, args.repeat // 2), args.slow),
+            "path": lambda: path(X, y, lik, 1.0, max(2, args.repeat // 2), args.slow),
+            "enet_path": lambda: path(X, y, lik, L1_RATIO, max(2, args.repeat // 2), args.slow),
             "ridge": lambda: ridge(X, y, lik, args.repeat, args.slow),
         }
         for task, run in runs.items():

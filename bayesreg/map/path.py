@@ -82,8 +82,8 @@ class MapPath:
         aligned; unknown, missing or renamed ones refused: see
         :func:`bayesreg._validation.check_feature_names`).
         """
-        Xa = check_X(check_feature_names(X, self.feature_names), n_features=self.coefs.shape[1])
-        return self.coefs @ Xa.T + self.intercepts[:, None]
+        Xa = check_X(check_feature_names(X, self.feature_names), n_features=self.coefs.shape[1], accept_sparse=True)
+        return np.asarray(Xa @ self.coefs.T).T + self.intercepts[:, None]  # Xa may be sparse
 
     @property
     def n_nonzero(self) -> np.ndarray:

@@ -103,4 +103,5 @@ class MapResult:
         from bayesreg._validation import check_feature_names, check_X
 
         X = check_feature_names(X, self.feature_names)
-        return check_X(X, n_features=self.coef.size) @ self.coef + self.intercept
+        Xa = check_X(X, n_features=self.coef.size, accept_sparse=True)
+        return np.asarray(Xa @ self.coef).ravel() + self.intercept
