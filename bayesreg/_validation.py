@@ -268,10 +268,27 @@ def _is_numeric_dtype(dt: Any) -> bool:
     return npdt.kind in "biuf"
 
 
-def check_X(X: Any, *, n_features: int | None = None, name: str = "X") -> np.ndarray:
-    """A finite 2-D float64 array with at least one row and one column."""
+def check_X(
+    X: Any, *, n_features: int | None = None, name: str = "X", accept_sparse: bool = False
+) -> np.ndarray:
+    """A finite 2-D float64 array with at least one row and one column.
+
+    With ``accept_sparse=True`` a scipy.sparse ``X`` is returned as a float64 CSR array
+    (its stored values checked), never densified.
+    """
     if X is None:
         raise ValueError(f"{name} is None; expected a 2-D array of shape (n_samples, n_features)")
+    from scipy import sparse
+
+    if accept_sparse and sparse.issparse(X):
+        arr = sparse.csr_array(X, dtype=np.float64)
+        if arr.shape[0] == 0 or arr.shape[1] == 0:
+            raise ValueError(f"{name} is empty: shape {arr.shape}")
+        if not np.isfinite(arr.data).all():
+            raise ValueError(f"{name} contains NaN or infinite values; remove or impute missing values first")
+        if n_features is not None and arr.shape[1] != n_features:
+            raise ValueError(f"{name} has {arr.shape[1]} features, but {n_features} were expected")
+        return arr
     arr = _as_float_array(X, name)
     if arr.ndim != 2:
         raise ValueError(

@@ -26,6 +26,11 @@ class _MAPBase(RegressorMixin, BaseEstimator):
     def _prior(self) -> Prior:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # CSR/CSC through sparse sufficient statistics
+        return tags
+
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> _MAPBase:
         r"""Compute the MAP (see :func:`bayesreg.map_estimate`) and store it.
 
@@ -54,7 +59,7 @@ class _MAPBase(RegressorMixin, BaseEstimator):
         if isinstance(X, SufficientStatistics) or is_dask_collection(X, y, sample_weight):
             return self._check_summarised_data(X, y, sample_weight)
         check_numeric_columns(X)  # a DataFrame's non-numeric columns, by name
-        X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64, accept_sparse=("csr", "csc"))
         return X, np.asarray(y, dtype=np.float64), check_sample_weight(sample_weight, X.shape[0])
 
     def _check_summarised_data(self, X: Any, y: Any, sample_weight: Any):
@@ -90,8 +95,8 @@ class _MAPBase(RegressorMixin, BaseEstimator):
             if X.ndim != 2 or X.shape[1] != self.n_features_in_:
                 raise ValueError(f"X must have {self.n_features_in_} features, got shape {X.shape}")
             return predict(X, self.coef_, self.intercept_)
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        return X @ self.coef_ + self.intercept_
+        X = validate_data(self, X, reset=False, dtype=np.float64, accept_sparse=("csr", "csc"))
+        return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
     def sample_posterior(self, X: Any, y: Any, sample_weight: Any = None, **kwargs: Any) -> _MAPBase:
         r"""Fit the MAP, then sample the full posterior (see :func:`bayesreg.sample_posterior`).

@@ -42,6 +42,22 @@ weights :math:`h` and target :math:`z` at :math:`\sigma = 1`, whose weighted cen
 profiles the intercept :math:`b'` out of the model exactly as for the Gaussian family.
 :mod:`bayesreg.map.prox_newton` minimises these models plus the penalty.
 
+**Profiled Hessian.** The same model's curvature in :math:`w` once :math:`b'` is profiled
+out is :math:`H_p = X_h^\top \operatorname{diag}(h)\, X_h`, :math:`X_h = X - \mathbf 1\bar x_h^\top`
+centred at the :math:`h`-weighted column means :math:`\bar x_h = X^\top h / \sum_i h_i`,
+and the Newton step of the pair :math:`(w, b)` is
+
+.. math::
+
+    (H_p + \Lambda)\,\delta w = -(\nabla_w L + \Lambda w) + \bar x_h\,\partial_b L, \qquad
+    \delta b = -\partial_b L / \textstyle\sum_i h_i - \bar x_h^\top \delta w
+
+(the Schur complement of the intercept's row). :meth:`GLMDatafit.profiled_hessian` gives
+:math:`H_p` as products :math:`v \mapsto H_p v` (two products with :math:`X`, :math:`O(np)`),
+which is what a conjugate-gradient solve of a pure-L2 Newton step needs; the products use
+the design centred at its :math:`s`-weighted means (the one the gradient uses), shifted by
+:math:`\bar x_h - \bar x_s`, so columns far from zero lose no digits.
+
 **Existence.** With an intercept, :math:`L` is bounded below in :math:`b` only if the
 data do not let :math:`b\to\pm\infty` fit every observation perfectly (a single class, all
 counts zero); the datafit refuses such data with an error that says so. Any penalty
@@ -52,6 +68,7 @@ included.
 from __future__ import annotations
 
 from abc import abstractmethod
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -59,7 +76,7 @@ import numpy as np
 
 from bayesreg.datafits._base import Datafit
 
-__all__ = ["GLMDatafit"]
+__all__ = ["GLMDatafit", "ProfiledHessian"]
 
 
 class GLMDatafit(Datafit):
@@ -321,6 +338,23 @@ class GLMDatafit(Datafit):
         h = self.weights * np.where(ok, v, 0.0)
         return GaussianDatafit(self.X, z, h, self.fit_intercept, equilibrate=equilibrate)
 
+    def profiled_hessian(self, eta: np.ndarray) -> ProfiledHessian | None:
+        r"""The Hessian :math:`H_p` of :math:`L` in :math:`w` at the linear predictor ``eta``,
+        the intercept profiled out (module docstring, "Profiled Hessian"); None when the
+        curvature is not finite or is zero everywhere (then no Newton step is defined by it)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            h = self.weights * self.variance(eta)
+        if not np.isfinite(h).all():
+            return None
+        h_sum = float(h.sum())
+        if not h_sum > 0:
+            return None
+        if not self.fit_intercept:
+            return ProfiledHessian(self.X, h, None, None)
+        Xs, x_mean = self._centred
+        shift = (Xs.T @ h) / h_sum
+        return ProfiledHessian(Xs, h, shift, x_mean + shift)
+
     # -------------------------------------------------------- after sampling
     def pymc_data(self) -> dict[str, Any]:
         r"""The design, the target, the weights, the offset and :math:`\sum_i s_i k(y_i)`,
@@ -377,6 +411,56 @@ class GLMDatafit(Datafit):
                 block = s[sl] * (const[sl] - self.loss(eta, y[sl]))
             out[:, sl] = np.where(s[sl] > 0, block, 0.0)
         return out
+
+
+@dataclass(frozen=True)
+class ProfiledHessian:
+    r""":math:`H_p = X_h^\top \operatorname{diag}(h)\, X_h` (:mod:`bayesreg.datafits._glm`,
+    "Profiled Hessian"), held as the centred design and the curvature weights.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The design centred at its :math:`s`-weighted means, :math:`X_s` (the design itself
+        without an intercept).
+    h : ndarray of shape (n_samples,)
+        :math:`h_i = s_i v(\mu_i)`.
+    shift : ndarray of shape (n_features,) or None
+        :math:`\bar x_h - \bar x_s = X_s^\top h / \sum_i h_i`, so that :math:`X_h = X_s - \mathbf 1\,\text{shift}^\top`
+        (None without an intercept: nothing is centred).
+    x_mean : ndarray of shape (n_features,) or None
+        :math:`\bar x_h`, the :math:`h`-weighted column means of :math:`X` (None without an intercept).
+    """
+
+    X: np.ndarray
+    h: np.ndarray
+    shift: np.ndarray | None
+    x_mean: np.ndarray | None
+
+    def matvec(self, v: np.ndarray) -> np.ndarray:
+        r""":math:`H_p v = X_h^\top\big(h\odot X_h v\big)`: two products with the design."""
+        u = self.X @ v
+        if self.shift is not None:
+            u -= self.shift @ v
+        u *= self.h
+        out = self.X.T @ u
+        if self.shift is not None:
+            out -= self.shift * u.sum()  # 0 in exact arithmetic (h ⊥ X_h v)
+        return out
+
+    def diagonal(self) -> np.ndarray:
+        r""":math:`\operatorname{diag} H_p = \sum_i h_i x_{s,ij}^2 - \sum_i h_i\,\text{shift}_j^2` (a Jacobi preconditioner)."""
+        d = np.einsum("ij,ij,i->j", self.X, self.X, self.h, optimize=True)
+        if self.shift is not None:
+            d -= self.h.sum() * self.shift**2
+        return np.maximum(d, 0.0)
+
+    def intercept_step(self, dw: np.ndarray, grad_b: float) -> float:
+        r"""The intercept's part of the Newton step, :math:`\delta b = -\partial_b L/\sum_i h_i - \bar x_h^\top\delta w`
+        (0 without an intercept)."""
+        if self.x_mean is None:
+            return 0.0
+        return -float(grad_b) / float(self.h.sum()) - float(self.x_mean @ dw)
 
 
 def _check_offset(offset: Any, n: int) -> np.ndarray | None:

@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -367,7 +367,7 @@ class GibbsChain:
     y_offset: float
     fit_intercept: bool
     sigma2_init: float
-    sites: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    sites: np.ndarray
 
     def _factored(self, coef: CoefficientDraw, state: dict, sigma2: float) -> CoefficientDraw:
         """A copy of ``coef`` factored at the variances of ``state`` (in units of σ²)."""
@@ -425,7 +425,7 @@ class GibbsChain:
             w = coef.draw(math.sqrt(sigma2), rng)
             if learned and not mix.noise_scaled:
                 sigma2 = noise.draw(shape, 0.5 * coef.rss(w), nstate, rng)
-            if mix.has_site_update and self.sites.size:
+            if self.sites.size:
                 s2 = sigma2
 
                 def site(j, c, q):

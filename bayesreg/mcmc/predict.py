@@ -129,7 +129,7 @@ def predict_posterior(
     p = post["coef"].shape[-1]
     if names is not None and names != [f"x{j}" for j in range(p)]:
         X = check_feature_names(X, names)
-    Xa = check_X(X, n_features=p)
+    Xa = check_X(X, n_features=p, accept_sparse=True)
     datafit_cls = likelihood_family(idata.attrs.get("family", "gaussian")).cls
     sw = _row_values(sample_weight, Xa.shape[0], "sample_weight", positive=True)
     off = _row_values(offset, Xa.shape[0], "offset")
@@ -168,7 +168,7 @@ def predictive_draws(
     out = np.empty((C, D, X.shape[0]))
     rng = np.random.default_rng() if rng is None else rng
     for c in range(C):
-        eta = coef[c] @ X.T + intercept[c][:, None]
+        eta = np.asarray(X @ coef[c].T).T + intercept[c][:, None]  # X may be sparse
         if offset is not None:
             eta += offset[None, :]
         if include_noise:

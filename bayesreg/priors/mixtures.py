@@ -270,6 +270,11 @@ class HorseshoeMixture(ScaleMixture):
       :math:`\min(1, \prod_j h(u_j')/h(u_j))`.
     * **the ridge.** A move :math:`\tau^2\to h\tau^2`, :math:`\lambda_j^2\to\lambda_j^2/h` that
       Gibbs steps cannot make (:meth:`_rescale`).
+    * **with the data**, which only the sampler holds: τ by Metropolis with :math:`w`
+      integrated out (:meth:`global_move`), and each :math:`\lambda_j` with :math:`w_j`
+      integrated out given the other coefficients, then :math:`w_j` (:meth:`site_update`).
+      The last crosses the funnel between a coefficient and its scale in one move: on
+      n = 500, p = 1000 the smallest ESS of ``coef`` rises from 42 to 550 in 2 000 draws.
     * **slab.** :math:`c^2` by one slice step in :math:`\log c^2` on
 
       .. math::

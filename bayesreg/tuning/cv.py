@@ -163,6 +163,21 @@ class _MAPCV(_MAPBase):
     #: scikit-learn name of the penalty family ("Ridge", "Lasso", "ElasticNet")
     _sklearn_name: ClassVar[str]
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False  # the folds need rows: dense input only
+        return tags
+
+    def _check_fit_data(self, X: Any, y: Any, sample_weight: Any):
+        from scipy import sparse
+
+        if sparse.issparse(X):
+            raise TypeError(
+                f"{type(self).__name__}: sparse input is not supported (the folds are refitted on "
+                "dense rows); pass X.toarray(), or use LassoMAP / RidgeMAP, which take sparse X"
+            )
+        return super()._check_fit_data(X, y, sample_weight)
+
     # ------------------------------------------------------------ preset hooks
     def _l1_ratios(self) -> list[float | None]:
         return [1.0]

@@ -76,12 +76,12 @@ def build_chain(problem: PosteriorProblem, coef_draw: str = "auto"):
     else:
         sigma2_init = float(problem.sigma) ** 2  # type: ignore[arg-type]
     mixture = problem.prior.scale_mixture()
-    sites = np.arange(datafit.n_features) if mixture.has_site_update else None
+    sites = np.arange(datafit.n_features if mixture.has_site_update else 0)
     return GibbsChain(
         mixture=mixture, coef=draw, noise=noise, n_obs=m,
         weight_sum=float(datafit.weight_sum), X_offset=np.asarray(datafit.X_offset, dtype=float),
         y_offset=float(datafit.y_offset), fit_intercept=datafit.fit_intercept,
-        sigma2_init=sigma2_init, **({} if sites is None else {"sites": sites}),
+        sigma2_init=sigma2_init, sites=sites,
     )
 
 
