@@ -30,6 +30,7 @@ _LAZY = {
     "RidgeMAP": "bayesreg.estimators",
     "LassoMAP": "bayesreg.estimators",
     "ElasticNetMAP": "bayesreg.estimators",
+    "sample_pipeline_posterior": "bayesreg.estimators",
     # issue 12 (logistic and Poisson regression): bayesreg/glm_estimators
     "LogisticMAP": "bayesreg.glm_estimators",
     "PoissonMAP": "bayesreg.glm_estimators",

@@ -17,7 +17,7 @@ from bayesreg._validation import check_bool, check_numeric_columns, check_sample
 from bayesreg.map.estimate import map_estimate
 from bayesreg.priors import ElasticNet, Gaussian, Laplace, Prior, check_prior
 
-__all__ = ["MAPRegressor", "RidgeMAP", "LassoMAP", "ElasticNetMAP"]
+__all__ = ["MAPRegressor", "RidgeMAP", "LassoMAP", "ElasticNetMAP", "sample_pipeline_posterior"]
 
 
 class _MAPBase(RegressorMixin, BaseEstimator):
@@ -249,3 +249,55 @@ class ElasticNetMAP(_MAPBase):
 
     def _prior(self) -> Prior:
         return ElasticNet(self.l1_scale, self.l2_scale)
+
+
+def sample_pipeline_posterior(pipeline: Any, X: Any, y: Any, sample_weight: Any = None, **kwargs: Any):
+    r"""Sample the posterior of a fitted ``Pipeline``'s last step, in the space its earlier steps make.
+
+    The prior acts on the coefficients of the transformed columns (for example per standard
+    deviation after a ``StandardScaler``), so the posterior is sampled on
+    ``pipeline[:-1].transform(X)``, with the transformed columns' names
+    (``get_feature_names_out``) as its ``feature`` coordinate. The last step keeps the
+    posterior as ``posterior_`` (and its MAP as ``coef_``), so
+    :func:`bayesreg.predict_posterior` ``(pipeline, X_new)`` takes raw rows and sends them
+    through the same transforms.
+
+    Parameters
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        Fitted, its last step a bayesreg MAP estimator (``LassoMAP``, ``RidgeMAP``, ...).
+    X, y, sample_weight
+        The raw rows (as given to ``pipeline.fit``).
+    **kwargs
+        Passed to the last step's ``sample_posterior`` (and so to
+        :func:`bayesreg.sample_posterior`): ``sigma``, ``draws``, ``sampler``, ...
+
+    Returns
+    -------
+    Pipeline
+        ``pipeline``, its last step now carrying ``posterior_``.
+    """
+    from sklearn.pipeline import Pipeline
+    from sklearn.utils.validation import check_is_fitted as _fitted
+
+    if not isinstance(pipeline, Pipeline):
+        raise TypeError(f"expected a fitted sklearn Pipeline, got {type(pipeline).__name__}")
+    last = pipeline[-1]
+    if not hasattr(last, "sample_posterior"):
+        raise TypeError(
+            f"the pipeline's last step {type(last).__name__} has no posterior; end it with a bayesreg "
+            "MAP estimator (LassoMAP, RidgeMAP, ElasticNetMAP, MAPRegressor)"
+        )
+    _fitted(pipeline)
+    head = pipeline[:-1]
+    Xt = head.transform(X)
+    try:
+        names = head.get_feature_names_out()
+    except (AttributeError, ValueError, TypeError):
+        names = None
+    if names is not None and not hasattr(Xt, "columns"):
+        # name the posterior's features without refitting the step on a DataFrame (its
+        # feature_names_in_ must stay what pipeline.fit gave it)
+        kwargs.setdefault("feature_names", [str(n) for n in names])
+    last.sample_posterior(Xt, y, sample_weight, **kwargs)
+    return pipeline
