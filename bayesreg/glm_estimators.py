@@ -16,8 +16,7 @@ from typing import Any
 
 import numpy as np
 from scipy.special import expit
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.linear_model._base import LinearClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -68,7 +67,7 @@ class _GLMMap(BaseEstimator):
         )
 
 
-class LogisticMAP(LinearClassifierMixin, _GLMMap):
+class LogisticMAP(ClassifierMixin, _GLMMap):
     r"""Binary logistic regression at the posterior mode of a coefficient prior.
 
     Minimises, over :math:`w` and a flat-prior intercept :math:`b`,
@@ -128,6 +127,17 @@ class LogisticMAP(LinearClassifierMixin, _GLMMap):
         self.coef_ = self.result_.coef.reshape(1, -1)
         self.intercept_ = np.array([self.result_.intercept])
         return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """The linear predictor :math:`\\eta = b + x^\\top w` (log-odds of ``classes_[1]``)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return X @ self.coef_[0] + self.intercept_[0]
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The more probable class: ``classes_[1]`` where :math:`\\eta > 0`."""
+        check_is_fitted(self)
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probabilities of ``classes_``, shape (n_samples, 2): :math:`1 - \\mu`, :math:`\\mu = \\operatorname{expit}(\\eta)`."""
