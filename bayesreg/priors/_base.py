@@ -307,6 +307,9 @@ class ScaleMixture(ABC):
     noise_scaled: ClassVar[bool] = False
     #: whether :meth:`site_update` is implemented
     has_site_update: ClassVar[bool] = False
+    #: whether :meth:`global_move` moves anything (the coefficients must then be drawn
+    #: exactly after it, so the sampler does not over-relax them)
+    has_global_move: ClassVar[bool] = False
 
     @abstractmethod
     def init(self, n_features: int, rng: np.random.Generator) -> dict[str, np.ndarray]:

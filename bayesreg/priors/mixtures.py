@@ -333,6 +333,7 @@ class HorseshoeMixture(ScaleMixture):
         return new
 
     has_site_update = True
+    has_global_move = True
 
     def site_update(self, state, j, c, q, sigma2, rng):
         r""":math:`\eta_j = 1/\lambda_j^2` with :math:`w_j` integrated out, then :math:`w_j`.
