@@ -4,11 +4,20 @@ Subcommands
 -----------
 ``bayesreg validate``
     The MAP-versus-penalty check (:mod:`bayesreg.sklearn_check`) on a CSV, Parquet or NPZ
-    file, or on the built-in diabetes data: prints a table, optionally writes it as CSV
+    file, or on the built-in data: prints a table, optionally writes it as CSV
     or JSON, exits 0 when every row agrees within ``--tol`` and 1 otherwise.
 ``bayesreg fit``
     The MAP (or, with ``--mcmc``, the posterior) on a file, saved with
     :func:`bayesreg.io.save`.
+
+Both take ``--family gaussian|bernoulli|poisson`` (any alias of
+:data:`bayesreg.families.LIKELIHOOD_FAMILIES`; default gaussian): ``validate`` then
+compares with that family's scikit-learn twin (``LogisticRegression``,
+``PoissonRegressor``) and ``fit`` fits :class:`~bayesreg.LogisticMAP` or
+:class:`~bayesreg.PoissonMAP`. Those families have no noise scale, so ``--sigma`` with them
+is an error (exit 2) that says so. Without ``--data`` each family reads its built-in
+dataset (:data:`bayesreg.data.BUILTIN_DATASETS`: diabetes; breast_cancer, standardised;
+the diabetes features with simulated counts), all bundled with scikit-learn.
 ``bayesreg demo``
     The demonstration (:func:`bayesreg.demo.run_demo`), what ``make demo`` runs; prints
     the path of its ``report.html``.
@@ -42,7 +51,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bayesreg._validation import check_positive
-from bayesreg.families import PENALTY_FAMILIES, parse_scale, penalty_family
+from bayesreg.families import LIKELIHOOD_FAMILIES, PENALTY_FAMILIES, likelihood_family, parse_scale, penalty_family
 from bayesreg.settings import ci_prob, interval_label
 
 __all__ = ["main", "UsageError", "build_parser", "PREPARATION_FILE"]
@@ -127,6 +136,7 @@ _seed_type = _option_type(_seed)
 _sigma_type = _option_type(_sigma_choice)
 _jobs_type = _option_type(_jobs)
 _family_type = _option_type(penalty_family)
+_likelihood_type = _option_type(likelihood_family)
 _scale_type = _option_type(parse_scale)
 
 
@@ -142,6 +152,10 @@ def _split(values: Sequence[str] | None) -> list[str] | None:
 _FAMILY_CHOICES = ", ".join(
     f"{name} ({'/'.join(penalty_family(name).aliases)})" for name in PENALTY_FAMILIES
 )
+#: the likelihood families, their aliases and built-in data, for the help texts
+_LIKELIHOOD_CHOICES = ", ".join(
+    f"{f.name} ({'/'.join(f.aliases[:3])}; built-in data {f.builtin})" for f in LIKELIHOOD_FAMILIES.values()
+)
 
 
 def _add_data_options(p: argparse.ArgumentParser, *, learn_sigma: bool = False) -> None:
@@ -151,7 +165,15 @@ def _add_data_options(p: argparse.ArgumentParser, *, learn_sigma: bool = False) 
         metavar="FILE",
         type=Path,
         help="CSV, Parquet or NPZ file, or a Parquet directory or a quoted glob of CSV/Parquet files "
-        "(read through Dask; fit never gathers them) (default: scikit-learn's built-in diabetes data)",
+        "(read through Dask; fit never gathers them) (default: the family's built-in data, "
+        "bundled with scikit-learn: diabetes; breast_cancer for bernoulli; diabetes features "
+        "with simulated counts for poisson)",
+    )
+    g.add_argument(
+        "--family",
+        type=_likelihood_type,
+        default=likelihood_family("gaussian"),
+        help=f"likelihood: {_LIKELIHOOD_CHOICES} (default gaussian)",
     )
     g.add_argument(
         "--target", metavar="COLUMN", help="response column (required with --data for tables)"
@@ -168,17 +190,18 @@ def _add_data_options(p: argparse.ArgumentParser, *, learn_sigma: bool = False) 
             "--sigma",
             type=_sigma_type,
             default=None,
-            help="noise standard deviation σ: a number fixes it (and turns prior scales into "
-            "the MAP's penalty); with --mcmc, 'learn' (the default: half-t prior) or "
-            "'jeffreys' samples it, and the MAP is reported at its posterior mean. Without "
-            "--mcmc the default is 1",
+            help="noise standard deviation σ (Gaussian family only): a number fixes it (and "
+            "turns prior scales into the MAP's penalty); with --mcmc, 'learn' (the default: "
+            "half-t prior) or 'jeffreys' samples it, and the MAP is reported at its posterior "
+            "mean. Without --mcmc the default is 1",
         )
     else:
         g.add_argument(
             "--sigma",
             type=_positive_float,
-            default=1.0,
-            help="noise standard deviation σ that turns prior scales into penalties (default 1)",
+            default=None,
+            help="noise standard deviation σ that turns prior scales into penalties (Gaussian "
+            "family only; default 1)",
         )
     g.add_argument(
         "--one-hot",
@@ -213,9 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="check MAP == scikit-learn penalty over a grid of priors x scales",
         description="For every prior x scale (x weighting) fit the MAP and the equivalent "
-        "scikit-learn estimator (tol=1e-12), and compare: max |Δcoef| relative to "
-        "1 + max|coef|, zero patterns, KKT residual. Exit 0 when all rows agree within "
-        "--tol, 1 otherwise.",
+        "scikit-learn estimator (tol=1e-12; LogisticRegression or PoissonRegressor with "
+        "--family), and compare: max |Δcoef| relative to 1 + max|coef|, zero patterns, "
+        "KKT residual (and scikit-learn's). Exit 0 when all rows agree within --tol, 1 "
+        "otherwise, 2 for bad input.",
     )
     _add_data_options(v)
     v.add_argument(
@@ -224,7 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PRIOR",
         type=str,
         default=None,
-        help=f"prior families: {_FAMILY_CHOICES} (default: all; comma- or space-separated)",
+        help=f"prior families: {_FAMILY_CHOICES} (default: all those with a scikit-learn twin "
+        "under the family: the Gaussian prior alone for poisson; comma- or space-separated)",
     )
     v.add_argument(
         "--scales",
@@ -275,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="prior scale: Gaussian sd τ, Laplace b, elastic net B:T (one number: b=τ)",
     )
-    f.add_argument("--mcmc", action="store_true", help="also sample the posterior with PyMC")
+    f.add_argument("--mcmc", action="store_true", help="also sample the posterior (see --sampler)")
     f.add_argument(
         "--draws", type=_positive_int, default=1000, help="posterior draws per chain (default 1000)"
     )
@@ -283,6 +308,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--tune", type=_positive_int, default=1000, help="tuning steps per chain (default 1000)"
     )
     f.add_argument("--chains", type=_positive_int, default=4, help="chains (default 4)")
+    f.add_argument(
+        "--sampler",
+        choices=("auto", "gibbs", "nutpie", "pymc"),
+        default="auto",
+        help="posterior sampler (default auto: Gibbs for a Gaussian likelihood and a "
+        "scale-mixture prior, else nutpie's NUTS)",
+    )
     f.add_argument(
         "--prob",
         type=_option_type(ci_prob),
@@ -322,16 +354,32 @@ def _progress(args: argparse.Namespace) -> bool:
 def _load(args: argparse.Namespace, *, lazy: bool = False):
     from bayesreg.data import DataError, load_dataset
 
+    builtin = args.family.builtin
     if args.data is None and args.weights is not None:
         raise UsageError(
-            "--weights needs --data (the built-in diabetes data has no weights column)"
+            f"--weights needs --data (the built-in {builtin} data has no weights column)"
         )
     try:
         ds = load_dataset(args.data, target=args.target, weights=args.weights, one_hot=args.one_hot,
-                          lazy=lazy)
+                          lazy=lazy and args.family.has_noise_scale, builtin=builtin)
         return ds.standardized() if args.standardize else ds
     except DataError as exc:
         raise UsageError(str(exc)) from None
+
+
+def _no_sigma(args: argparse.Namespace) -> None:
+    """A UsageError when ``--sigma`` is given with a family that has no noise scale."""
+    try:
+        args.family.penalty_sigma(args.sigma)
+    except ValueError as exc:
+        raise UsageError(f"argument --sigma: {exc}") from None
+
+
+def _family_text(args: argparse.Namespace, sigma: Any) -> str:
+    """``sigma=1`` (Gaussian family) or ``family bernoulli (no noise scale)``."""
+    if args.family.has_noise_scale:
+        return f"sigma={sigma:g}"
+    return f"family {args.family.name} (no noise scale)"
 
 
 def _preparation(ds: Any) -> list[str]:
@@ -349,11 +397,16 @@ def _preparation(ds: Any) -> list[str]:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from bayesreg.sklearn_check import validate
 
-    ds = _load(args)
-    priors = _split(args.priors) or PENALTY_FAMILIES
+    lik = args.family
+    if not lik.has_noise_scale:
+        _no_sigma(args)
+    sigma = 1.0 if args.sigma is None and lik.has_noise_scale else args.sigma
+    priors = _split(args.priors) or lik.twin_priors
     scales = _split(args.scales)
     try:
         fams = [penalty_family(p) for p in priors]
+        for fam in fams:
+            lik.sklearn_twin(fam)
     except ValueError as exc:
         raise UsageError(f"argument --priors: {exc}") from None
     try:
@@ -370,13 +423,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
     if out is not None and not out.resolve().parent.is_dir():
         raise UsageError(f"argument --out: directory {out.parent} does not exist")
+    ds = _load(args)
     weights = None if ds.sample_weight is None else {"none": None, ds.weights: ds.sample_weight}
     table = validate(
         ds.X,
         ds.y,
         [fam.name for fam in fams],
         scales,
-        sigma=args.sigma,
+        sigma=sigma,
+        family=lik.name,
         sample_weights=weights,
         fit_intercept=args.fit_intercept,
         tol=args.tol,
@@ -386,7 +441,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     )
     print(
         f"bayesreg validate: {ds.source}, target {ds.target!r}, n={ds.n_samples}, "
-        f"p={ds.n_features}, sigma={args.sigma:g}, tol={args.tol:g}"
+        f"p={ds.n_features}, {_family_text(args, sigma)}, tol={args.tol:g}"
     )
     for line in _preparation(ds):
         print(line)
@@ -406,8 +461,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1
 
 
-def _sigma_plan(args: argparse.Namespace) -> tuple[float, Any, str]:
-    """``(the MAP's sigma, the sampler's sigma, how it is described)`` from ``--sigma``."""
+def _sigma_plan(args: argparse.Namespace) -> tuple[float | None, Any, str]:
+    """``(the MAP's sigma, the sampler's sigma, how it is described)`` from ``--sigma``
+    (``(None, None, ...)`` for a family without a noise scale, which refuses ``--sigma``)."""
+    if not args.family.has_noise_scale:
+        _no_sigma(args)
+        return None, None, f"{args.family.name} likelihood (no noise scale)"
     choice = args.sigma
     if choice is None:
         choice = "learn" if args.mcmc else 1.0
@@ -427,18 +486,22 @@ def _sample(est: Any, X: Any, ds: Any, args: argparse.Namespace, post_sigma: Any
     mean. Returns the line that says which σ was used."""
     import numpy as np
 
+    noise = {"sigma": post_sigma} if args.family.has_noise_scale else {}
     est.sample_posterior(
         X,
         ds.y,
         sample_weight=ds.sample_weight,
-        sigma=post_sigma,
+        **noise,
         draws=args.draws,
         tune=args.tune,
         chains=args.chains,
         random_seed=args.seed,
         progressbar=_progress(args),
+        sampler=args.sampler,
     )
     post = est.posterior_["posterior"]
+    if post_sigma is None and not args.family.has_noise_scale:
+        return f"posterior: {text}"
     if isinstance(post_sigma, float) or "sigma" not in post:
         return f"posterior: {text}"
     s = np.asarray(post["sigma"]).ravel()
@@ -463,11 +526,15 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     from bayesreg.sklearn_check import sklearn_text
 
     fam = args.prior  # a PriorFamily (the --prior type)
+    lik = args.family  # a LikelihoodFamily (the --family type)
     prior = fam.prior(args.scale)
     map_sigma, post_sigma, sigma_text = _sigma_plan(args)
-    est = fam.estimator_class(
-        **dataclasses.asdict(prior), sigma=map_sigma, fit_intercept=args.fit_intercept
-    )
+    if lik.has_noise_scale:
+        est = fam.estimator_class(
+            **dataclasses.asdict(prior), sigma=map_sigma, fit_intercept=args.fit_intercept
+        )
+    else:  # LogisticMAP / PoissonMAP take the prior itself
+        est = lik.estimator_class(prior, fit_intercept=args.fit_intercept)
     out = args.out
     if out.exists() and (
         not out.is_dir() or (any(out.iterdir()) and not (out / io.MODEL_FILE).exists())
@@ -477,21 +544,30 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     X = ds.frame()
     est.fit(X, ds.y, sample_weight=ds.sample_weight)
     sigma_line = _sample(est, X, ds, args, post_sigma, sigma_text) if args.mcmc else None
-    sk = sklearn_text(*est.result_.sklearn_params)
+    try:
+        twin = f"scikit-learn {sklearn_text(*est.result_.sklearn_params)}"
+    except ValueError:  # no scikit-learn estimator for this family and penalty (L1 Poisson)
+        twin = f"the {fam.name}-prior MAP (scikit-learn has no {lik.name} estimator for it)"
     print(
         f"bayesreg fit: {ds.source}, target {ds.target!r}, n={ds.n_samples}, p={ds.n_features}, "
-        f"prior {est.result_.prior!r}, sigma={est.sigma:g}"
+        f"prior {est.result_.prior!r}, "
+        + (f"sigma={est.sigma:g}" if lik.has_noise_scale else f"family {lik.name} (no noise scale)")
     )
     if sigma_line is not None:
         print(sigma_line)
     for line in _preparation(ds):
         print(line)
-    print(f"MAP = scikit-learn {sk}; KKT residual {est.kkt_residual_:.1e}")
+    print(f"MAP = {twin}; KKT residual {est.kkt_residual_:.1e}")
+    if not lik.has_noise_scale and hasattr(est, "classes_"):
+        one, zero = (f"{c:g}" if isinstance(c, (float, np.floating)) else str(c) for c in est.classes_[::-1])
+        print(f"the coefficients are log-odds of class {one} (versus {zero})")
     names = list(ds.feature_names)
-    rows = [("feature", "MAP coef")] + [(n, f"{c:.6g}") for n, c in zip(names, est.coef_)]
-    rows.append(("(intercept)", f"{est.intercept_:.6g}"))
+    coef_map = np.ravel(est.coef_)  # LogisticMAP's coef_ is one row, as scikit-learn's classifiers'
+    intercept_map = float(np.ravel(est.intercept_)[0])
+    rows = [("feature", "MAP coef")] + [(n, f"{c:.6g}") for n, c in zip(names, coef_map)]
+    rows.append(("(intercept)", f"{intercept_map:.6g}"))
     if ds.center is not None:
-        coef, intercept = ds.original_units(est.coef_, est.intercept_)
+        coef, intercept = ds.original_units(coef_map, intercept_map)
         rows[0] = ("feature", "MAP coef (per sd)", "MAP coef (per unit)")
         for j, c in enumerate([*coef, intercept]):
             rows[j + 1] = rows[j + 1] + (f"{c:.6g}",)

@@ -1,7 +1,7 @@
-"""Loading a regression problem from a file, or the built-in diabetes data.
+r"""Loading a regression problem from a file, or a built-in dataset.
 
-:func:`load_dataset` turns a CSV, Parquet or NPZ file (or nothing: scikit-learn's
-bundled diabetes data) into a :class:`Dataset`: a finite float64 design ``X``, a target
+:func:`load_dataset` turns a CSV, Parquet or NPZ file (or nothing: a dataset bundled with
+scikit-learn, :data:`BUILTIN_DATASETS`) into a :class:`Dataset`: a finite float64 design ``X``, a target
 ``y``, optional sample weights, and the feature names. Every problem a user can cause
 (a missing file, an unknown column, a missing value, a non-numeric column) raises
 :class:`DataError` with a one-line message that names the file, the column and the row,
@@ -17,6 +17,28 @@ Two preparations the command line offers (``--one-hot``, ``--standardize``):
   its standard deviation, so that one prior scale means the same for every coefficient
   (change of the outcome per standard deviation of the feature);
   :meth:`Dataset.original_units` turns coefficients back into the file's units.
+
+Built-in datasets
+-----------------
+Without a file the command line reads its likelihood family's dataset
+(:attr:`bayesreg.families.LikelihoodFamily.builtin`), each bundled with scikit-learn (no
+download), target column ``"target"``:
+
+``diabetes`` (Gaussian family)
+    scikit-learn's diabetes data as it ships (442 × 10, columns centred and scaled to unit
+    norm), a disease-progression score.
+``breast_cancer`` (Bernoulli family)
+    scikit-learn's Wisconsin breast-cancer data (569 × 30), target 1 = benign; every feature
+    centred and scaled to standard deviation 1. The raw features span six decades (0.0008
+    to 4254), and ``LogisticRegression``'s one solver for an L1 or elastic-net penalty with an
+    unpenalised intercept, saga, converges only on columns of similar scale.
+``diabetes_counts`` (Poisson family)
+    The diabetes features with a count target simulated from a known log-linear model:
+    :math:`y_i\sim\mathrm{Poisson}\big(\exp(1 + \sum_j \beta_j z_{ij})\big)`,
+    :math:`z_{ij}` feature :math:`j` scaled to sd 1, :math:`\beta` =
+    (0, −0.15, 0.35, 0.2, −0.3, 0.2, 0, 0.1, 0.35, 0.05) for (age, sex, bmi, bp, s1, …, s6),
+    drawn with ``numpy.random.default_rng(0)`` (the same counts on every machine). scikit-learn
+    bundles no count data; a simulated target with a known truth serves the check.
 
 File layouts
 ------------
@@ -49,11 +71,16 @@ import numpy as np
 
 from bayesreg._validation import BadEntryError, _as_float_array, check_sample_weight, check_X, check_y
 
-__all__ = ["DataError", "Dataset", "load_dataset", "is_collection", "BUILTIN"]
+__all__ = ["DataError", "Dataset", "load_dataset", "is_collection", "BUILTIN", "BUILTIN_DATASETS"]
 
-#: Name under which the built-in data is known (``load_dataset(None)``).
+#: Name of the default built-in dataset (``load_dataset(None)``).
 BUILTIN = "diabetes"
+#: The built-in datasets (module docstring), one per likelihood family.
+BUILTIN_DATASETS = ("diabetes", "breast_cancer", "diabetes_counts")
 _BUILTIN_TARGET = "target"
+#: the log-linear model behind ``diabetes_counts`` (module docstring)
+_COUNTS_INTERCEPT = 1.0
+_COUNTS_BETA = (0.0, -0.15, 0.35, 0.2, -0.3, 0.2, 0.0, 0.1, 0.35, 0.05)
 
 _CSV = {".csv": ",", ".txt": None, ".tsv": "\t"}
 _PARQUET = {".parquet", ".pq"}
@@ -390,18 +417,28 @@ def _from_columns(
     )
 
 
-def _builtin(target: str | None, weights: str | None) -> Dataset:
-    from sklearn.datasets import load_diabetes
+def _builtin(name: str, target: str | None, weights: str | None) -> Dataset:
+    """One of :data:`BUILTIN_DATASETS` (module docstring)."""
+    from sklearn import datasets
 
-    where = f"{BUILTIN} (built-in)"
-    data = load_diabetes()
+    if name not in BUILTIN_DATASETS:
+        raise DataError(f"unknown built-in dataset {name!r}; choose from {', '.join(BUILTIN_DATASETS)}")
+    where = f"{name} (built-in)"
     if target not in (None, _BUILTIN_TARGET):
         raise DataError(
-            f"the built-in {BUILTIN} data has one response, {_BUILTIN_TARGET!r}; "
+            f"the built-in {name} data has one response, {_BUILTIN_TARGET!r}; "
             f"got --target {target!r} (pass --data FILE to use your own)"
         )
-    columns = {str(name): data.data[:, j] for j, name in enumerate(data.feature_names)}
-    columns[_BUILTIN_TARGET] = data.target
+    data = datasets.load_breast_cancer() if name == "breast_cancer" else datasets.load_diabetes()
+    X, y = np.asarray(data.data, dtype=np.float64), np.asarray(data.target, dtype=np.float64)
+    if name == "breast_cancer":
+        X = (X - X.mean(axis=0)) / X.std(axis=0)
+    elif name == "diabetes_counts":
+        z = (X - X.mean(axis=0)) / X.std(axis=0)
+        rate = np.exp(_COUNTS_INTERCEPT + z @ np.asarray(_COUNTS_BETA))
+        y = np.random.default_rng(0).poisson(rate).astype(np.float64)
+    columns = {str(col): X[:, j] for j, col in enumerate(data.feature_names)}
+    columns[_BUILTIN_TARGET] = y
     return _from_columns(columns, _BUILTIN_TARGET, weights, where)
 
 
@@ -470,16 +507,15 @@ def _is_numeric(dtype: Any) -> bool:
 
 def load_dataset(
     path: str | Path | None = None, *, target: str | None = None, weights: str | None = None,
-    one_hot: bool = False, lazy: bool = False,
+    one_hot: bool = False, lazy: bool = False, builtin: str = BUILTIN,
 ) -> Dataset:
-    """Read a regression problem from a file, or the built-in diabetes data.
+    """Read a regression problem from a file, or a built-in dataset.
 
     Parameters
     ----------
     path : str or Path, optional
         A ``.csv`` / ``.tsv`` / ``.txt``, ``.parquet`` / ``.pq`` or ``.npz`` file (see
-        the module docstring for the layouts). None: scikit-learn's diabetes data
-        (442 × 10, target ``"target"``), bundled with scikit-learn, no download.
+        the module docstring for the layouts). None: the built-in dataset ``builtin``.
     target : str, optional
         Response column. Required for tables; ``"y"`` by default for an NPZ with ``X``.
     weights : str, optional
@@ -491,6 +527,11 @@ def load_dataset(
     lazy : bool, default=False
         For a directory or a glob (read through Dask): keep Dask arrays instead of
         computing the table into memory.
+    builtin : str, default="diabetes"
+        The dataset read when ``path`` is None, one of :data:`BUILTIN_DATASETS` (module
+        docstring): scikit-learn's diabetes data (442 × 10, target ``"target"``), its
+        breast-cancer data (standardised, 569 × 30) or the diabetes features with simulated
+        counts; all bundled with scikit-learn, no download.
 
     Returns
     -------
@@ -510,7 +551,7 @@ def load_dataset(
     ((442, 10), 'target', ('age', 'sex', 'bmi'))
     """
     if path is None:
-        return _builtin(target, weights)
+        return _builtin(builtin, target, weights)
     if is_collection(path):
         return _read_collection(str(path), target, weights, one_hot, lazy)
     path = Path(path)

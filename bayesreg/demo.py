@@ -666,7 +666,7 @@ def run_demo(
     band_points: int = 3,
     eps: float | None = None,
     random_seed: int = 20240,
-    sampler: str | None = None,
+    sampler: str | None = "nutpie",
 ) -> Path:
     """Run the demo and write everything to ``out_dir``; return that directory.
 
@@ -686,8 +686,10 @@ def run_demo(
     eps : float, optional
         Half-width of the near-zero interval; default :func:`bayesreg.stats.default_eps`.
     random_seed : int
-    sampler : str, optional
-        Passed to :func:`bayesreg.sample_posterior` (e.g. ``"nutpie"`` or ``"pymc"``).
+    sampler : str, default="nutpie"
+        Passed to :func:`bayesreg.sample_posterior` for the two main posteriors and the path
+        bands (NUTS, so that the report can show its energy diagnostics; the hyperprior's
+        posterior is drawn by Gibbs sampling).
 
     Returns
     -------

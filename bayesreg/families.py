@@ -30,7 +30,7 @@ from bayesreg._validation import check_positive
 __all__ = [
     "PriorFamily", "LikelihoodFamily", "PRIOR_FAMILIES", "LIKELIHOOD_FAMILIES",
     "prior_family", "penalty_family", "likelihood_family", "PENALTY_FAMILIES",
-    "Scale", "parse_scale", "prior_scale",
+    "Scale", "parse_scale", "prior_scale", "path_axis_label",
 ]
 
 #: a scale given on the command line or to a grid: one number, or a (Laplace b, Gaussian τ) pair
@@ -63,7 +63,9 @@ class PriorFamily:
     color : str
         Plot colour (Okabe-Ito palette, colour-blind safe).
     axis_label : str or None
-        x-axis label of its regularisation path.
+        x-axis label of its regularisation path, with ``{dispersion}`` where the likelihood's
+        dispersion goes (σ² for the Gaussian family, 1 for a family without a noise scale):
+        read it through :meth:`path_label` (or :func:`path_axis_label`), which fills it in.
     make : callable
         ``make(scale)`` builds the prior from a :data:`Scale` (one number is every scale the
         family has; a pair is a Laplace ``b`` and a Gaussian ``τ``).
@@ -85,12 +87,28 @@ class PriorFamily:
         return _load(self.prior_class)
 
     @property
+    def penalty_kind(self) -> str | None:
+        """The :attr:`Penalty.kind <bayesreg.penalty.Penalty.kind>` of this family's priors
+        (``"ridge"``, ``"lasso"``, ``"elasticnet"``), None without a fixed penalty."""
+        return None if self.make is None else self.prior(1.0).penalty(1.0).kind
+
+    @property
     def estimator_class(self) -> type:
         """The preset estimator class; its parameters are the prior's fields, then ``sigma`` and
         ``fit_intercept`` (``RidgeMAP(scale, ...)``, ``ElasticNetMAP(l1_scale, l2_scale, ...)``)."""
         if self.estimator is None:
             raise ValueError(f"the {self.name} family has no preset estimator")
         return _load(f"bayesreg.estimators.{self.estimator}")
+
+    def path_label(self, likelihood: Any = "gaussian") -> str:
+        """The x-axis label of this prior's regularisation path under ``likelihood`` (a name,
+        alias or :class:`LikelihoodFamily`): ``"λ₁ = σ²/b  (Laplace prior)"`` for the
+        Gaussian family, ``"λ₁ = 1/b  (Laplace prior)"`` for one with dispersion 1; ``"λ"``
+        for a family without a fixed penalty."""
+        lik = likelihood if isinstance(likelihood, LikelihoodFamily) else likelihood_family(likelihood)
+        if self.axis_label is None:
+            return "λ"
+        return self.axis_label.format(dispersion=lik.dispersion_symbol)
 
     def prior(self, scale: Scale) -> Any:
         """The prior of this family at ``scale``."""
@@ -118,6 +136,9 @@ class LikelihoodFamily:
         (a kind missing here has no scikit-learn twin).
     estimator : str or None
         bayesreg's MAP estimator for the family, as ``"module.Class"`` under ``bayesreg``.
+    builtin : str
+        The dataset ``bayesreg validate`` and ``bayesreg fit`` use without ``--data``
+        (:data:`bayesreg.data.BUILTIN_DATASETS`: bundled with scikit-learn, no download).
     """
 
     name: str
@@ -127,6 +148,7 @@ class LikelihoodFamily:
     link: str = "identity"
     sklearn: Mapping[str, str] = field(default_factory=dict)
     estimator: str | None = None
+    builtin: str = "diabetes"
 
     @property
     def cls(self) -> type:
@@ -144,6 +166,12 @@ class LikelihoodFamily:
     def has_noise_scale(self) -> bool:
         """Whether the likelihood has a noise scale σ (dispersion σ²); else φ = 1."""
         return bool(self.cls.has_noise_scale)
+
+    @property
+    def dispersion_symbol(self) -> str:
+        """The dispersion φ as written in penalty formulas: ``"σ²"`` (λ₁ = σ²/b), or ``"1"``
+        for a family without a noise scale (λ₁ = 1/b)."""
+        return "σ²" if self.has_noise_scale else "1"
 
     def penalty_sigma(self, sigma: Any) -> float:
         """The σ at which a prior's penalty is in this family's dispersion units.
@@ -171,6 +199,26 @@ class LikelihoodFamily:
         (``"ridge"``, ``"lasso"``, ``"elasticnet"``), or None if it has none."""
         key = {"ridge": "l2", "lasso": "l1"}.get(kind, kind)
         return self.sklearn.get(key)
+
+    def sklearn_twin(self, prior: PriorFamily) -> str:
+        """The scikit-learn estimator whose solution is the MAP of a ``prior`` family under this
+        likelihood; a ValueError naming the choices when scikit-learn has none."""
+        name = self.sklearn_name(prior.penalty_kind) if prior.penalty_kind else None
+        if name is None:
+            twins = ", ".join(f"{k}: {v}" for k, v in self.sklearn.items())
+            raise ValueError(
+                f"scikit-learn has no {self.name} estimator for the {prior.name} prior "
+                f"({prior.penalty_kind} penalty; its {self.name} estimators: {twins}); "
+                f"priors with a twin: {', '.join(self.twin_priors)}"
+            )
+        return name
+
+    @property
+    def twin_priors(self) -> tuple[str, ...]:
+        """The :data:`PENALTY_FAMILIES` whose MAP has a scikit-learn twin under this likelihood
+        (all three for the Gaussian and Bernoulli families; the Gaussian prior alone for Poisson,
+        as scikit-learn has no L1 Poisson regression)."""
+        return tuple(n for n in PENALTY_FAMILIES if self.sklearn_name(PRIOR_FAMILIES[n].penalty_kind))
 
 
 def _pair(scale: Scale) -> tuple[float, float]:
@@ -203,12 +251,12 @@ PRIOR_FAMILIES: dict[str, PriorFamily] = {
         PriorFamily(
             "gaussian", "bayesreg.priors.Gaussian", "Gaussian", ("normal", "ridge", "l2"),
             sklearn="Ridge", estimator="RidgeMAP", color="#0072B2",
-            axis_label="λ₂ = σ²/τ²  (Gaussian prior)", make=_gaussian,
+            axis_label="λ₂ = {dispersion}/τ²  (Gaussian prior)", make=_gaussian,
         ),
         PriorFamily(
             "laplace", "bayesreg.priors.Laplace", "Laplace", ("lasso", "l1"),
             sklearn="Lasso", estimator="LassoMAP", color="#D55E00",
-            axis_label="λ₁ = σ²/b  (Laplace prior)", make=_laplace,
+            axis_label="λ₁ = {dispersion}/b  (Laplace prior)", make=_laplace,
         ),
         PriorFamily(
             "elasticnet", "bayesreg.priors.ElasticNet", "Elastic net",
@@ -246,12 +294,13 @@ LIKELIHOOD_FAMILIES: dict[str, LikelihoodFamily] = {
             ("binomial", "logistic", "logit", "logisticregression"), link="logit",
             sklearn={"l2": "LogisticRegression", "l1": "LogisticRegression",
                      "elasticnet": "LogisticRegression"},
-            estimator="glm_estimators.LogisticMAP",
+            estimator="glm_estimators.LogisticMAP", builtin="breast_cancer",
         ),
         LikelihoodFamily(
             "poisson", "bayesreg.datafits.PoissonDatafit", "Poisson",
             ("log-linear", "count", "counts", "poissonregressor"), link="log",
             sklearn={"l2": "PoissonRegressor"}, estimator="glm_estimators.PoissonMAP",
+            builtin="diabetes_counts",
         ),
     )
 }
@@ -312,3 +361,9 @@ def prior_scale(prior: Any) -> Scale:
 def likelihood_family(name: Any) -> LikelihoodFamily:
     """The :class:`LikelihoodFamily` of a name or alias (case-insensitive)."""
     return _lookup(LIKELIHOOD_FAMILIES, name, "family")
+
+
+def path_axis_label(path: Any) -> str:
+    """The x-axis label of a :class:`~bayesreg.map.MapPath`: its prior family's
+    :meth:`~PriorFamily.path_label` under its likelihood family (the one place the label is made)."""
+    return prior_family(path.priors[0]).path_label(path.family)

@@ -55,6 +55,31 @@ class _GLMMap(BaseEstimator):
         self.kkt_residual_ = res.kkt_residual
         self.n_iter_ = res.n_iter
 
+    def sample_posterior(self, X: Any, y: Any, sample_weight: Any = None, **kwargs: Any) -> _GLMMap:
+        """Fit the MAP, then sample the posterior of the same model (:func:`bayesreg.sample_posterior`
+        with this estimator's family, prior and ``fit_intercept``; ``kwargs`` go to it: ``draws``,
+        ``tune``, ``chains``, ``random_seed``, ``progressbar``, ``backend``, ...). Sets everything
+        :meth:`fit` sets plus ``posterior_``, the DataTree of draws. There is no noise scale:
+        ``sigma`` is refused. Returns ``self``."""
+        from bayesreg.mcmc import sample_posterior
+
+        if kwargs.get("sigma") is not None:
+            raise ValueError(f"the {self._family} likelihood has no noise scale: sigma must be None")
+        kwargs.pop("sigma", None)
+        self.fit(X, y, sample_weight=sample_weight)
+        Xa = validate_data(self, X, reset=False, dtype=np.float64)
+        kwargs.setdefault("fit_intercept", self.fit_intercept)
+        kwargs.setdefault("feature_names", getattr(self, "feature_names_in_", None))
+        self.posterior_ = sample_posterior(
+            Xa, self._coded(y), check_prior(self._prior()), family=self._family,
+            sample_weight=check_sample_weight(sample_weight, Xa.shape[0]), **kwargs,
+        )
+        return self
+
+    def _coded(self, y: Any) -> np.ndarray:
+        """``y`` in the family's coding (the fitted one)."""
+        return np.asarray(y, dtype=np.float64)
+
     def to_sklearn(self, n_samples: float | None = None, sample_weight: Any = None):
         """The equivalent configured scikit-learn estimator (:func:`bayesreg.convert.to_sklearn`)."""
         from bayesreg.convert import to_sklearn
@@ -138,6 +163,10 @@ class LogisticMAP(ClassifierMixin, _GLMMap):
         """The more probable class: ``classes_[1]`` where :math:`\\eta > 0`."""
         check_is_fitted(self)
         return self.classes_[(self.decision_function(X) > 0).astype(int)]
+
+    def _coded(self, y: Any) -> np.ndarray:
+        """``y`` as 0/1 floats, ``classes_[1]`` coded 1."""
+        return (np.asarray(y) == self.classes_[1]).astype(np.float64)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probabilities of ``classes_``, shape (n_samples, 2): :math:`1 - \\mu`, :math:`\\mu = \\operatorname{expit}(\\eta)`."""

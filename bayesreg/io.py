@@ -479,6 +479,9 @@ def _check_loaded(est: Any) -> None:
     fitted = vars(est)
     if "coef_" in fitted:
         coef = fitted["coef_"]
+        # a classifier's coef_ is one row, shape (1, p), as in scikit-learn (LogisticMAP)
+        if isinstance(coef, np.ndarray) and coef.ndim == 2 and coef.shape[0] == 1 and "classes_" in fitted:
+            coef = coef[0]
         if not (isinstance(coef, np.ndarray) and coef.dtype.kind == "f" and coef.ndim == 1):
             raise _FieldError("fitted.coef_", f"expected a 1-D float array, got {coef!r:.80}")
         if not np.isfinite(coef).all():
@@ -496,6 +499,8 @@ def _check_loaded(est: Any) -> None:
             raise _FieldError("fitted.result_.coef", "differs from fitted.coef_")
     if "intercept_" in fitted:
         b = fitted["intercept_"]
+        if isinstance(b, np.ndarray) and b.shape == (1,) and b.dtype.kind == "f" and "classes_" in fitted:
+            b = float(b[0])
         if isinstance(b, bool) or not isinstance(b, (int, float, np.floating)) or not np.isfinite(b):
             raise _FieldError("fitted.intercept_", f"expected a finite number, got {b!r}")
         res = fitted.get("result_")

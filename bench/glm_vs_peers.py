@@ -16,12 +16,17 @@ Matched accuracy: our answers are exact up to rounding (certificate ~1e-14,
 1e-12 in turn and timed at the loosest one whose answer has a certificate <= 1e-10 (the
 bound of ``tests/test_glm_map.py``); the table prints both certificates and
 max |coef difference|, and flags a peer that never reaches the bound. newton-cholesky is
-skipped when p > 2n (it forms the p x p Hessian). Times are the best of ``--repeat`` runs
-after a warm-up (skglm and celer compile with numba / Cython on first use).
+skipped when p > 2n (it forms the p x p Hessian).
+
+Timing: after a warm-up (skglm and celer compile with numba / Cython on first use), ``--repeat``
+rounds each run ours and every peer once, in turn, so that each round's ratio is measured
+under the same machine load; a row prints the median times and the min / median / max of
+the per-round ratio against the fastest peer (by median), and the run ends with a table of
+those ratios. A call slower than 5 s is timed in the first round only.
 
 skglm and celer are benchmark-only: ``pip install skglm celer``; a missing one is skipped.
 
-Usage: ``python bench/glm_vs_peers.py [--repeat 3] [--quick]``.
+Usage: ``python bench/glm_vs_peers.py [--repeat 5] [--quick]``.
 """
 
 from __future__ import annotations
@@ -61,39 +66,65 @@ def make_design(n: int, p: int, family: str, seed: int = 0) -> tuple[np.ndarray,
     return X, rng.poisson(np.exp(0.5 + np.clip(eta, -5, 5))).astype(float)
 
 
-def best_time(fn, repeat: int) -> tuple[float, object]:
-    """Best wall time of ``repeat`` calls (one call when it takes over 5 s) and the last result."""
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-        if best > 5.0:
-            break
-    return best, out
+#: a call slower than this (seconds) is timed once
+SLOW_CALL = 5.0
 
 
-def matched(fit, cert, repeat: int) -> tuple[float, np.ndarray, float, float]:
-    """``(time, coef, tol, certificate)`` at the loosest tolerance reaching :data:`TARGET_CERT`."""
+def matched(fit, cert) -> tuple[float, object, float]:
+    """``(tol, result, certificate)`` at the loosest tolerance whose answer reaches
+    :data:`TARGET_CERT` (the tightest tried when none does)."""
     for tol in TOLS:
-        t, est = best_time(lambda: fit(tol), repeat)
-        c = cert(est)
+        out = fit(tol)
+        c = cert(out)
         if c <= TARGET_CERT:
             break
-    return t, est, tol, c
+    return tol, out, c
 
 
-def row(name: str, ours: float, peer: str, ref: float, target: float, c_o: float, c_p: float,
-        tol: float, dc: float) -> float:
-    ratio = ours / ref
-    flag = "ok" if ratio <= target else "SLOW"
-    acc = "" if c_p <= TARGET_CERT else "  (peer never reached the accuracy)"
+def paired_times(fns: dict, repeat: int) -> dict[str, np.ndarray]:
+    """Wall times of every callable in ``fns``, interleaved: round ``r`` runs each once in turn,
+    so that the ratios of round ``r`` are measured under the same load (a shared machine's
+    load drifts over minutes). A callable slower than :data:`SLOW_CALL` runs in the first
+    round only."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for r in range(repeat):
+        for name, fn in fns.items():
+            if r and times[name][0] > SLOW_CALL:
+                continue
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: np.array(t) for name, t in times.items()}
+
+
+def ratio_stats(ours: np.ndarray, peer: np.ndarray) -> np.ndarray:
+    """min, median, max over rounds of ours / peer (same-round pairs)."""
+    k = min(ours.size, peer.size)
+    r = ours[:k] / peer[:k]
+    return np.array([r.min(), np.median(r), r.max()])
+
+
+def compare(label: str, ours_fit, ours_cert: float, peers: dict, target: float, repeat: int,
+            dcoef) -> np.ndarray:
+    """Time ours against each peer (``name -> (fit at its matched tol, tol, certificate)``),
+    pick the fastest peer that reaches the accuracy (by median time) and print one row."""
+    times = paired_times({"ours": ours_fit, **{k: v[0] for k, v in peers.items()}}, repeat)
+    ok = [k for k, v in peers.items() if v[2] <= TARGET_CERT] or list(peers)
+    best = min(ok, key=lambda k: np.median(times[k]))
+    for other in peers:
+        if other != best:
+            print(f"  {'':16} ({other}: median {np.median(times[other]) * 1e3:.1f} ms at tol "
+                  f"{peers[other][1]:.0e}, cert {peers[other][2]:.1e})")
+    stats = ratio_stats(times["ours"], times[best])
+    flag = "ok" if stats[1] <= target else "SLOW"
+    acc = "" if peers[best][2] <= TARGET_CERT else "  (peer never reached the accuracy)"
     print(
-        f"  {name:<16} ours {ours * 1e3:8.1f} ms   {peer:<22} {ref * 1e3:8.1f} ms (tol {tol:.0e})   "
-        f"ratio {ratio:5.2f} (target <= {target}) {flag:4}   cert ours {c_o:7.1e} peer {c_p:7.1e}   "
-        f"max|dcoef| {dc:7.1e}{acc}"
+        f"  {label:<12} ours {np.median(times['ours']) * 1e3:8.1f} ms   {best:<28} "
+        f"{np.median(times[best]) * 1e3:8.1f} ms (tol {peers[best][1]:.0e})   ratio min/med/max "
+        f"{stats[0]:5.2f} {stats[1]:5.2f} {stats[2]:5.2f} (target <= {target}) {flag:4}   "
+        f"cert ours {ours_cert:7.1e} peer {peers[best][2]:7.1e}   max|dcoef| {dcoef(best):7.1e}{acc}"
     )
-    return ratio
+    return stats
 
 
 def mean_eigenvalue(datafit) -> float:
@@ -102,7 +133,7 @@ def mean_eigenvalue(datafit) -> float:
     return float(np.einsum("ij,ij->", A, A)) / datafit.n_features
 
 
-def bench_l1_logistic(X, y, repeat: int) -> float | None:
+def bench_l1_logistic(X, y, repeat: int) -> np.ndarray | None:
     n = X.shape[0]
     d = BernoulliDatafit(X, y, None, False)
     l1 = d.lambda_max() / 20
@@ -112,9 +143,12 @@ def bench_l1_logistic(X, y, repeat: int) -> float | None:
         w = np.ravel(w)
         return certificate(d, w, d.gradient(w, 0.0), l1, 0.0)
 
-    t_o, res = best_time(lambda: bayesreg.map_estimate(
-        X, y, bayesreg.Laplace(1 / l1), family="logistic", fit_intercept=False), repeat)
-    peers = []
+    def ours():
+        return bayesreg.map_estimate(X, y, bayesreg.Laplace(1 / l1), family="logistic",
+                                     fit_intercept=False)
+
+    res = ours()
+    peers, coefs = {}, {}
     if importlib.util.find_spec("skglm"):
         from skglm import SparseLogisticRegression
 
@@ -123,7 +157,8 @@ def bench_l1_logistic(X, y, repeat: int) -> float | None:
                                             fit_intercept=False).fit(X, ys).coef_.ravel()
 
         SparseLogisticRegression(alpha=1.0, fit_intercept=False).fit(X[:20], ys[:20])  # compile
-        peers.append(("skglm SparseLogReg", *matched(skglm_fit, cert, repeat)))
+        tol, coefs["skglm SparseLogReg"], c = matched(skglm_fit, cert)
+        peers["skglm SparseLogReg"] = (lambda tol=tol: skglm_fit(tol), tol, c)
     if importlib.util.find_spec("celer"):
         from celer import LogisticRegression as CelerLogReg
 
@@ -131,26 +166,25 @@ def bench_l1_logistic(X, y, repeat: int) -> float | None:
             return CelerLogReg(C=1 / l1, tol=tol, max_iter=1000).fit(X, ys).coef_.ravel()
 
         CelerLogReg(C=1.0).fit(X[:20], ys[:20])  # first call
-        peers.append(("celer LogisticRegr.", *matched(celer_fit, cert, repeat)))
+        tol, coefs["celer LogisticRegr."], c = matched(celer_fit, cert)
+        peers["celer LogisticRegr."] = (lambda tol=tol: celer_fit(tol), tol, c)
     if not peers:
         print("  L1 logistic: neither skglm nor celer is installed (pip install skglm celer)")
         return None
-    ok = [p for p in peers if p[4] <= TARGET_CERT] or peers
-    name, t_p, w_p, tol, c_p = min(ok, key=lambda p: p[1])
-    for other in peers:
-        if other[0] != name:
-            print(f"  {'':16} ({other[0]}: {other[1] * 1e3:.1f} ms at tol {other[3]:.0e}, cert {other[4]:.1e})")
-    return row("L1 logistic", t_o, name, t_p, 1.5, res.kkt_residual, c_p, tol,
-               np.abs(res.coef - w_p).max())
+    return compare("L1 logistic", ours, res.kkt_residual, peers, 1.5, repeat,
+                   lambda name: np.abs(res.coef - coefs[name]).max())
 
 
-def bench_l2(X, y, family: str, repeat: int) -> float:
+def bench_l2(X, y, family: str, repeat: int) -> np.ndarray:
     n, p = X.shape
     cls = BernoulliDatafit if family == "bernoulli" else PoissonDatafit
     d = cls(X, y, None, True)
     l2 = 0.1 * mean_eigenvalue(d)
-    t_o, res = best_time(lambda: bayesreg.map_estimate(
-        X, y, bayesreg.Gaussian(1 / np.sqrt(l2)), family=family), repeat)
+
+    def ours():
+        return bayesreg.map_estimate(X, y, bayesreg.Gaussian(1 / np.sqrt(l2)), family=family)
+
+    res = ours()
     solvers = ["lbfgs", "newton-cholesky"] + (["newton-cg"] if family == "bernoulli" else [])
     if p > 2 * n:
         solvers.remove("newton-cholesky")
@@ -159,7 +193,7 @@ def bench_l2(X, y, family: str, repeat: int) -> float:
         w = np.ravel(est.coef_)
         return certificate(d, w, d.gradient(w, float(np.ravel(est.intercept_)[0])), 0.0, l2)
 
-    results = []
+    peers, coefs = {}, {}
     for solver in solvers:
         def fit(tol, solver=solver):
             with warnings.catch_warnings():
@@ -170,34 +204,37 @@ def bench_l2(X, y, family: str, repeat: int) -> float:
                     est = PoissonRegressor(alpha=l2 / n, solver=solver, tol=tol, max_iter=10_000)
                 return est.fit(X, y)
 
-        results.append((solver, *matched(fit, cert, repeat)))
-    ok = [r for r in results if r[4] <= TARGET_CERT] or results
-    solver, t_p, est, tol, c_p = min(ok, key=lambda r: r[1])
-    for other in results:
-        if other[0] != solver:
-            print(f"  {'':16} ({other[0]}: {other[1] * 1e3:.1f} ms at tol {other[3]:.0e}, cert {other[4]:.1e})")
-    name = ("LogisticRegr. " if family == "bernoulli" else "PoissonRegr. ") + solver
+        name = ("LogisticRegr. " if family == "bernoulli" else "PoissonRegr. ") + solver
+        tol, est, c = matched(fit, cert)
+        coefs[name] = np.ravel(est.coef_)
+        peers[name] = (lambda tol=tol, fit=fit: fit(tol), tol, c)
     label = "L2 logistic" if family == "bernoulli" else "L2 Poisson"
-    return row(label, t_o, name, t_p, 1.0, res.kkt_residual, c_p, tol,
-               np.abs(res.coef - np.ravel(est.coef_)).max())
+    return compare(label, ours, res.kkt_residual, peers, 1.0, repeat,
+                   lambda name: np.abs(res.coef - coefs[name]).max())
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5, help="timed rounds (default 5)")
     ap.add_argument("--quick", action="store_true", help="small designs only (smoke test)")
     args = ap.parse_args()
     designs = [(300, 30), (50, 400)] if args.quick else [(2000, 200), (500, 5000), (20000, 100)]
     # warm-up: imports, first calls
     Xw, yw = make_design(60, 5, "bernoulli")
     bayesreg.map_estimate(Xw, yw, bayesreg.Laplace(1.0), family="logistic")
+    summary = []
     for n, p in designs:
         print(f"n={n} p={p}")
         X, y = make_design(n, p, "bernoulli")
-        bench_l1_logistic(X, y, args.repeat)
-        bench_l2(X, y, "bernoulli", args.repeat)
+        summary.append((f"{n}x{p}", "L1 logistic", 1.5, bench_l1_logistic(X, y, args.repeat)))
+        summary.append((f"{n}x{p}", "L2 logistic", 1.0, bench_l2(X, y, "bernoulli", args.repeat)))
         Xp, yp = make_design(n, p, "poisson")
-        bench_l2(Xp, yp, "poisson", args.repeat)
+        summary.append((f"{n}x{p}", "L2 Poisson", 1.0, bench_l2(Xp, yp, "poisson", args.repeat)))
+    print(f"\nratio ours / fastest peer over {args.repeat} paired rounds (min / median / max)")
+    print(f"  {'design':<11} {'problem':<12} {'target':>6}   {'min':>5} {'median':>6} {'max':>5}")
+    for design, label, target, stats in summary:
+        if stats is not None:
+            print(f"  {design:<11} {label:<12} {target:>6.1f}   {stats[0]:5.2f} {stats[1]:6.2f} {stats[2]:5.2f}")
 
 
 if __name__ == "__main__":

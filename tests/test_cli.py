@@ -270,6 +270,22 @@ BAD = [
         ],
         r"'bmi'",
     ),
+    # the likelihood families: σ refused, no twin, the target's coding, unknown names
+    (["validate", "--family", "bernoulli", "--sigma", "1"],
+     r"argument --sigma: the bernoulli family has no noise scale \(its dispersion is 1\)"),
+    (["validate", "--family", "poisson", "--priors", "lasso"],
+     r"argument --priors: scikit-learn has no poisson estimator for the laplace prior"),
+    (["validate", "--family", "gamma"], r"argument --family: unknown family 'gamma'"),
+    (["validate", "--family", "logistic", "--data", "my_data.csv", "--target", "y"],
+     r"the Bernoulli family needs a binary target, but y has \d+ classes"),
+    (["validate", "--family", "bernoulli", "--weights", "w"],
+     r"--weights needs --data \(the built-in breast_cancer data has no weights column\)"),
+    (["validate", "--family", "poisson", "--target", "bmi"],
+     r"the built-in diabetes_counts data has one response, 'target'"),
+    (["fit", "--family", "poisson", "--prior", "ridge", "--scale", "1", "--sigma", "2", "--out", "m"],
+     r"argument --sigma: the poisson family has no noise scale"),
+    (["fit", "--family", "bernoulli", "--prior", "lasso", "--scale", "1", "--sigma", "learn", "--mcmc",
+      "--out", "m"], r"argument --sigma: the bernoulli family has no noise scale"),
 ]
 
 
@@ -454,6 +470,95 @@ def test_fit_mcmc_intervals_follow_the_package_level(tmp_path, monkeypatch, caps
         assert bmi.endswith(f"[{lo:.4g}, {hi:.4g}]")
     code, out, err = run(argv + ["--prob", "1.5"], capsys)
     assert_one_line_error(code, out, err, "prob must be in")
+
+
+# ----------------------------------------------------------------- --family
+def test_validate_bernoulli_builtin_exits_0_and_names_logistic_regression(tmp_path, capsys):
+    code, out, err = run(["validate", "--family", "binomial", "--priors", "ridge", "lasso",
+                          "--scales", "0.05:0.3", "--no-progress", "--out", str(tmp_path / "t.json")], capsys)
+    assert code == 0, out + err
+    assert out.startswith("bayesreg validate: breast_cancer (built-in), target 'target', n=569, p=30, "
+                          "family bernoulli (no noise scale)")
+    doc = json.loads((tmp_path / "t.json").read_text())
+    assert doc["ok"] and doc["family"] == "bernoulli" and doc["sigma"] is None
+    # C = 1/λ with λ₂ = 1/τ², λ₁ = 1/b (dispersion 1)
+    assert [(r["sklearn"], r["sklearn_params"]) for r in doc["rows"]] == [
+        ("LogisticRegression", {"C": pytest.approx(0.3**2), "l1_ratio": 0.0}),
+        ("LogisticRegression", {"C": pytest.approx(0.05), "l1_ratio": 1.0}),
+    ]
+    assert all(r["kkt_residual"] <= 1e-12 and r["zeros_agree"] for r in doc["rows"])
+    assert "OK: all 2 rows agree" in out
+
+
+def test_validate_poisson_defaults_to_its_twin_and_exits_1_on_disagreement(capsys):
+    code, out, _ = run(["validate", "--family", "poisson", "--no-progress"], capsys)
+    assert code == 0 and "diabetes_counts (built-in)" in out and "OK: all 5 rows agree" in out
+    assert out.count("PoissonRegressor(alpha=") == 5
+    code, out, _ = run(["validate", "--family", "poisson", "--scales", "1", "--tol", "1e-300", "--no-progress"],
+                       capsys)
+    assert code == 1 and "FAIL: 1 of 1 rows disagree" in out
+
+
+def test_fit_bernoulli_and_poisson_save_their_estimators(data_dir, capsys):
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.linear_model import LogisticRegression, PoissonRegressor
+
+    code, out, _ = run(["fit", "--family", "logistic", "--prior", "ridge", "--scale", "0.5", "--out", "lm"], capsys)
+    assert code == 0, out
+    est = load("lm")
+    assert type(est) is bayesreg.LogisticMAP and est.prior == bayesreg.Gaussian(0.5)
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)  # the built-in data are standardised
+    sk = LogisticRegression(C=0.5**2, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(X, y)  # C = τ²
+    np.testing.assert_allclose(est.coef_, sk.coef_, rtol=0, atol=1e-8 * (1 + np.abs(sk.coef_).max()))
+    assert "MAP = scikit-learn LogisticRegression(C=0.25, l1_ratio=0)" in out
+    assert "log-odds of class 1 (versus 0)" in out and "family bernoulli (no noise scale)" in out
+    # a Poisson fit of the user's file, with weights: alpha = 1/(S τ²)
+    frame = np.loadtxt("my_data.csv", delimiter=",", skiprows=1)
+    counts = np.round(frame[:, 10] / 25.0)
+    import pandas as pd
+
+    names = ["age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"]
+    pd.DataFrame(np.column_stack([frame[:, :10], counts, frame[:, 11]]), columns=[*names, "y", "w"]).to_csv(
+        "counts.csv", index=False)
+    code, out, _ = run(["fit", "--family", "poisson", "--data", "counts.csv", "--target", "y", "--weights", "w",
+                        "--prior", "ridge", "--scale", "2", "--out", "pm"], capsys)
+    assert code == 0, out
+    est = load("pm")
+    w = frame[:, 11]
+    sk = PoissonRegressor(alpha=1 / (w.sum() * 2.0**2), solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(
+        frame[:, :10], counts, sample_weight=w)
+    assert type(est) is bayesreg.PoissonMAP
+    np.testing.assert_allclose(est.coef_, sk.coef_, rtol=0, atol=1e-8 * (1 + np.abs(sk.coef_).max()))
+    # a penalty scikit-learn has no Poisson estimator for is fitted all the same
+    code, out, _ = run(["fit", "--family", "poisson", "--prior", "lasso", "--scale", "0.5", "--out", "pl"], capsys)
+    assert code == 0 and "scikit-learn has no poisson estimator for it" in out
+    assert type(load("pl")) is bayesreg.PoissonMAP
+
+
+def test_fit_bernoulli_mcmc_wiring(tmp_path, monkeypatch, capsys):
+    """--mcmc with a GLM family samples through the estimator, without any sigma."""
+    import arviz_base as azb
+
+    from bayesreg.glm_estimators import _GLMMap
+
+    calls = {}
+
+    def fake(self, X, y, sample_weight=None, **kwargs):
+        calls.update(kwargs)
+        self.fit(X, y, sample_weight=sample_weight)
+        draws = np.ravel(self.coef_) + 0.01 * np.random.default_rng(0).standard_normal((1, 20, X.shape[1]))
+        self.posterior_ = azb.from_dict({"posterior": {"coef": draws, "intercept": np.zeros((1, 20))}},
+                                        dims={"coef": ["feature"]}, coords={"feature": list(X.columns)})
+        return self
+
+    monkeypatch.setattr(_GLMMap, "sample_posterior", fake)
+    code, out, _ = run(["fit", "--family", "bernoulli", "--prior", "lasso", "--scale", "0.05", "--mcmc",
+                        "--draws", "20", "--chains", "1", "--out", str(tmp_path / "m")], capsys)
+    assert code == 0, out
+    assert "sigma" not in calls and calls["draws"] == 20 and calls["chains"] == 1
+    assert "posterior: bernoulli likelihood (no noise scale)" in out and "posterior mean" in out
+    assert load(tmp_path / "m").posterior_["posterior"]["coef"].shape == (1, 20, 30)
 
 
 # ----------------------------------------------------------------- demo
@@ -831,3 +936,23 @@ def test_wide_csv_loads_in_about_the_time_pandas_takes(tmp_path):
     t_ours = time.perf_counter() - t0
     assert ds.X.shape == (20, 40_000)
     assert t_ours < 4 * t_pandas + 2.0, (t_ours, t_pandas)
+
+
+@pytest.mark.parametrize("sampler", ["gibbs", "nutpie"])
+def test_fit_mcmc_sampler_option_reaches_the_posterior(tmp_path, capsys, sampler):
+    rng = np.random.default_rng(9)
+    X = rng.standard_normal((40, 2))
+    y = X @ np.array([1.0, -1.0]) + 0.3 * rng.standard_normal(40)
+    path = tmp_path / "small.csv"
+    np.savetxt(path, np.column_stack([X, y]), delimiter=",", header="a,b,y", comments="")
+    code, out, err = run(
+        ["fit", "--data", str(path), "--target", "y", "--prior", "laplace", "--scale", "0.5",
+         "--mcmc", "--sampler", sampler, "--draws", "50", "--tune", "50", "--chains", "1",
+         "--seed", "3", "--no-progress", "--out", str(tmp_path / "m")],
+        capsys,
+    )
+    assert code == 0, out + err
+    assert load(tmp_path / "m").posterior_.attrs["sampler"] == sampler
+    code, out, err = run(["fit", "--sampler", "metropolis", "--prior", "lasso", "--scale", "1",
+                          "--out", str(tmp_path / "x")], capsys)
+    assert code == 2 and "--sampler" in err

@@ -131,3 +131,29 @@ def test_default_prior_is_sklearns_default():
     est = LogisticMAP().fit(X, y)
     sk = LogisticRegression(solver="newton-cholesky", tol=1e-14).fit(X, y)
     np.testing.assert_allclose(est.coef_, sk.coef_, atol=1e-9)
+
+
+def test_sample_posterior_passes_the_coded_target_and_the_family(monkeypatch):
+    """The estimators sample the model they fit: labels coded 0/1 (classes_[1] is 1), the
+    family, the prior and fit_intercept; σ is refused (the sampler itself: test_glm_posterior)."""
+    import bayesreg.mcmc
+
+    seen = {}
+
+    def fake(X, y, prior, **kw):
+        seen.update(X=X, y=y, prior=prior, **kw)
+        return "posterior"
+
+    monkeypatch.setattr(bayesreg.mcmc, "sample_posterior", fake)
+    X, y = _binary()
+    labels = np.where(y > 0, "spam", "ham")
+    est = LogisticMAP(bayesreg.Laplace(0.5), fit_intercept=False).sample_posterior(X, labels, draws=10)
+    assert est.posterior_ == "posterior" and list(est.classes_) == ["ham", "spam"]
+    np.testing.assert_array_equal(seen["y"], y)  # "spam" = classes_[1] is coded 1
+    assert seen["family"] == "bernoulli" and seen["prior"] == bayesreg.Laplace(0.5)
+    assert seen["fit_intercept"] is False and seen["draws"] == 10 and "sigma" not in seen
+    Xc, yc = _counts(n=60)
+    PoissonMAP().sample_posterior(Xc, yc)
+    assert seen["family"] == "poisson" and np.array_equal(seen["y"], yc)
+    with pytest.raises(ValueError, match="no noise scale"):
+        PoissonMAP().sample_posterior(Xc, yc, sigma=1.0)

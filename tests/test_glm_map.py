@@ -540,3 +540,92 @@ def test_kkt_certificate_of_any_coefficients(family):
         assert bayesreg.map.estimate.kkt_certificate(X, y, w, prior, family=family) > 1e-6
     with pytest.raises(ValueError, match="no noise scale"):
         bayesreg.map.estimate.kkt_certificate(X, y, res.coef, prior, family=family, sigma=1.0)
+
+
+# ------------------------------------------------------ pure-L2 Newton steps by CG
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("family", ["bernoulli", "poisson"])
+def test_profiled_hessian_is_the_schur_complement(family, fit_intercept):
+    r""":math:`H_p = X_h^\top H X_h` with :math:`X_h` centred at the h-weighted means, and the
+    intercept's Newton step :math:`-g_b/\sum h - \bar x_h^\top\delta w`: the Schur complement of
+    the full Hessian of (w, b), written out here."""
+    X, y = glm_design("scaled", family)
+    s = make_weights(len(y))
+    cls = BernoulliDatafit if family == "bernoulli" else PoissonDatafit
+    d = cls(X, y, s, fit_intercept)
+    rng = np.random.default_rng(3)
+    w = 0.1 * rng.standard_normal(X.shape[1]) / X.std(0)
+    eta = 0.2 + X @ w
+    hess = d.profiled_hessian(eta)
+    h = s * var(family, eta)
+    full = np.block([[X.T @ (h[:, None] * X), (X.T @ h)[:, None]], [(h @ X)[None, :], np.array([[h.sum()]])]])
+    if fit_intercept:
+        Hp = full[:-1, :-1] - np.outer(full[:-1, -1], full[-1, :-1]) / full[-1, -1]
+    else:
+        Hp = full[:-1, :-1]
+    v = rng.standard_normal(X.shape[1])
+    np.testing.assert_allclose(hess.matvec(v), Hp @ v, rtol=1e-9, atol=1e-9 * np.abs(Hp).max())
+    np.testing.assert_allclose(hess.diagonal(), np.diag(Hp), rtol=1e-9)
+    # the (w, b) Newton step: solve the full system, compare its b part
+    gw, gb = rng.standard_normal(X.shape[1]), (0.7 if fit_intercept else 0.0)
+    if fit_intercept:
+        step = np.linalg.solve(full, -np.append(gw, gb))
+        assert hess.intercept_step(step[:-1], gb) == pytest.approx(step[-1], rel=1e-8)
+    else:
+        assert hess.intercept_step(v, gb) == 0.0
+
+
+def _spy_cg(monkeypatch):
+    from bayesreg.map import prox_newton
+
+    steps = []
+    real = prox_newton._RidgeNewtonCG.step
+
+    def spy(self, *args, **kwargs):
+        out = real(self, *args, **kwargs)
+        steps.append(None if out is None else out[2])
+        return out
+
+    monkeypatch.setattr(prox_newton._RidgeNewtonCG, "step", spy)
+    return steps
+
+
+@pytest.mark.parametrize("family", ["bernoulli", "poisson"])
+def test_l2_newton_steps_by_cg_reach_the_exact_answer(family, monkeypatch):
+    """A well-conditioned L2 problem is solved by CG Newton steps only, and its answer is the
+    one of the exact (direct) Newton steps and of scikit-learn's Newton solver."""
+    from bayesreg.map import prox_newton
+
+    rng = np.random.default_rng(0)
+    n, p = 600, 80
+    X = rng.standard_normal((n, p)) * rng.uniform(0.01, 100, p) + rng.uniform(-5, 5, p)
+    eta = 0.3 + (X / X.std(0))[:, :5] @ np.array([1.0, -0.5, 0.5, 0.3, -0.2])
+    y = (rng.random(n) < expit(eta)).astype(float) if family == "bernoulli" else rng.poisson(np.exp(0.5 * eta)) * 1.0
+    s = make_weights(n)
+    prior, _, l2 = prior_for("gaussian", 0.1, family, X, y, s, True)
+    steps = _spy_cg(monkeypatch)
+    res = bayesreg.map_estimate(X, y, prior, family=family, sample_weight=s)
+    assert steps and all(steps), steps  # every step by CG, each converged
+    assert res.kkt_residual <= KKT_TOL
+    assert independent_kkt(family, X, y, s, res.coef, res.intercept, 0.0, l2, True) <= KKT_TOL
+    monkeypatch.setattr(prox_newton._RidgeNewtonCG, "step", lambda self, *a, **k: None)  # exact steps
+    exact = bayesreg.map_estimate(X, y, prior, family=family, sample_weight=s)
+    scale = 1 + np.abs(exact.coef).max()
+    assert np.abs(res.coef - exact.coef).max() <= 1e-10 * scale
+    w_ref, _, _ = reference("gaussian", family, X, y, s, s, 0.0, l2, True)
+    assert np.abs(res.coef - w_ref).max() <= COEF_RTOL * scale
+
+
+def test_ill_conditioned_l2_hands_over_to_the_exact_solves(monkeypatch):
+    """p > n with a tiny L2 weight: CG stops at its budget, the exact solves finish, and the
+    certificate holds."""
+    X, y = glm_design("p>n", "bernoulli")
+    X = np.column_stack([X, X[:, :10] + 1e-6 * np.random.default_rng(1).standard_normal((len(y), 10))])
+    s = np.ones(len(y))
+    prior, _, l2 = prior_for("gaussian", 1e-6, "bernoulli", X, y, s, True)
+    steps = _spy_cg(monkeypatch)
+    res = bayesreg.map_estimate(X, y, prior, family="bernoulli")
+    assert False in steps, steps  # a step ran out of budget ...
+    assert steps[-1] is False  # ... and none is tried after it
+    assert res.kkt_residual <= KKT_TOL
+    assert independent_kkt("bernoulli", X, y, s, res.coef, res.intercept, 0.0, l2, True) <= KKT_TOL

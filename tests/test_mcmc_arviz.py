@@ -28,7 +28,9 @@ matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
 P = 3
-FIT = {"draws": 300, "tune": 300, "chains": 2, "progressbar": False}
+# NUTS, so that the energy-based functions have their sampler statistics (the Gibbs
+# backend's layout is the same otherwise: tests/test_mcmc_sample.py checks it)
+FIT = {"draws": 300, "tune": 300, "chains": 2, "progressbar": False, "sampler": "nutpie"}
 
 
 def _data(n=60, seed=0):

@@ -42,7 +42,7 @@ out = Path(sys.argv[1])
 rng = np.random.default_rng(0)
 X = rng.normal(size=(50, 3))
 y = X @ [1.0, -0.5, 0.0] + rng.normal(size=50)
-fit = dict(sigma=1.0, chains=2, progressbar=False, random_seed=0)
+fit = dict(sigma=1.0, chains=2, progressbar=False, random_seed=0, sampler="nutpie")  # NUTS interrupts
 warnings.simplefilter("ignore")
 bayesreg.sample_posterior(X, y, bayesreg.Gaussian(1.0), draws=20, tune=20, **fit)  # compile
 
@@ -180,4 +180,4 @@ def test_tune_zero_is_a_clear_error_for_nutpie():
     X = np.random.default_rng(0).normal(size=(20, 3))
     with pytest.raises(ValueError, match="tune >= 1.*sampler='pymc'"):
         bayesreg.sample_posterior(X, X[:, 0], bayesreg.Gaussian(1.0), sigma=1.0, tune=0,
-                                  progressbar=False)
+                                  progressbar=False, sampler="nutpie")

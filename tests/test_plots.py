@@ -385,6 +385,41 @@ def test_path_plot_takes_one_map_path(diabetes):
     assert {a.get_gid() for a in ax.lines} >= set(X.columns)
 
 
+def test_l2_logistic_path_plots_against_lambda2_with_a_dispersion_free_label():
+    """A Gaussian-prior logistic path runs along λ₂ = 1/τ² (not its zero λ₁), labelled without σ²;
+    a Laplace one along λ₁ = 1/b; the Gaussian family keeps σ² in its labels."""
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    ridge = map_path(X, y, Gaussian(1.0), family="bernoulli", n_points=6)
+    lam = stats.path_lambdas(ridge)
+    # λ₂ = 1/τ² at each point, written out from the priors (dispersion 1: no σ²)
+    assert_allclose(lam, [1 / p.scale**2 for p in ridge.priors], rtol=1e-12)
+    assert np.all(lam > 0) and np.all(np.diff(lam) < 0)
+    fig = plots.path_plot(ridge)
+    (ax,) = fig.axes
+    assert ax.get_xlabel() == "λ₂ = 1/τ²  (Gaussian prior)"
+    assert ax.get_title() == "LogisticRegression path"
+    assert_allclose(one(fig, "x0", ax).get_xdata(), lam, rtol=0)
+    lasso = map_path(X, y, Laplace(1.0), family="bernoulli", n_points=6)
+    assert_allclose(stats.path_lambdas(lasso), [1 / p.scale for p in lasso.priors], rtol=1e-12)
+    assert plots.path_plot(lasso).axes[0].get_xlabel() == "λ₁ = 1/b  (Laplace prior)"
+    poisson = map_path(X, np.round(np.exp(X[:, 0] / 3)), Laplace(1.0), family="poisson", n_points=4)
+    (ax,) = plots.path_plot(poisson).axes  # no scikit-learn twin: titled with its prior
+    assert ax.get_title() == "Laplace path" and ax.get_xlabel() == "λ₁ = 1/b  (Laplace prior)"
+    with pytest.raises(ValueError, match="Gaussian-likelihood path"):
+        stats.ridge_path_bands(ridge)
+
+
+def test_gaussian_path_labels_keep_sigma_squared(diabetes):
+    X, y = diabetes
+    fig = plots.path_plot({"Ridge": map_path(X, y, Gaussian(1.0), sigma=50.0, n_points=5),
+                           "Lasso": map_path(X, y, Laplace(1.0), sigma=50.0, n_points=5)})
+    assert [ax.get_xlabel() for ax in fig.axes] == ["λ₂ = σ²/τ²  (Gaussian prior)",
+                                                     "λ₁ = σ²/b  (Laplace prior)"]
+
+
 @pytest.mark.parametrize(("call", "match"), [
     (lambda: plots.path_plot([1, 2]), "expected a MapPath .* or a mapping"),
     (lambda: plots.path_plot({"Lasso": normal_posterior([0.0])}), r"paths\['Lasso'\]: expected a MapPath"),

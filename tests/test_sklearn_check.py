@@ -275,3 +275,95 @@ def test_worker_count():
     for bad in (0, -2, 1.5, True):
         with pytest.raises(ValueError, match="n_jobs"):
             _n_workers(bad, 10)
+
+
+# ------------------------------------------------------------- likelihood families
+def _breast_cancer():
+    from bayesreg.data import load_dataset
+
+    ds = load_dataset(builtin="breast_cancer")
+    return ds.X, ds.y
+
+
+def test_bernoulli_rows_match_logistic_regression_written_out():
+    r"""LogisticRegression minimises C·Σ s_i logloss_i + r(w): C = 1/(λ₁ + λ₂), l1_ratio =
+    λ₁/(λ₁ + λ₂) with λ₁ = 1/b, λ₂ = 1/τ² (dispersion 1: no σ)."""
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = _breast_cancer()
+    table = V.validate(X, y, ["ridge", "lasso", "enet"], ["0.05:0.3"], family="bernoulli")
+    assert table.ok and table.meta["family"] == "bernoulli" and table.sigma is None
+    assert [r.likelihood for r in table.rows] == ["bernoulli"] * 3
+    fits = {
+        "gaussian": (1 / 0.3**2, 0.0, dict(solver="newton-cholesky")),
+        "laplace": (1 / 0.05, 1.0, dict(solver="saga")),
+        "elasticnet": (1 / 0.05 + 1 / 0.3**2, (1 / 0.05) / (1 / 0.05 + 1 / 0.3**2), dict(solver="saga")),
+    }
+    for r in table.rows:
+        total, ratio, kw = fits[r.family]
+        assert r.sklearn == "LogisticRegression"
+        assert r.sklearn_params["C"] == pytest.approx(1 / total, rel=1e-12)
+        assert r.sklearn_params["l1_ratio"] == pytest.approx(ratio, rel=1e-12)
+        sk = LogisticRegression(C=1 / total, l1_ratio=ratio, tol=1e-12, max_iter=10**6, random_state=0,
+                                **kw).fit(X, y)
+        prior = {"gaussian": bayesreg.Gaussian(0.3), "laplace": bayesreg.Laplace(0.05),
+                 "elasticnet": bayesreg.ElasticNet(0.05, 0.3)}[r.family]
+        ours = bayesreg.map_estimate(X, y, prior, family="bernoulli").coef
+        d = np.abs(ours - sk.coef_[0]).max() / (1 + np.abs(ours).max())
+        assert d <= 1e-8 and r.max_rel_dcoef == pytest.approx(d, rel=1e-3, abs=1e-14)
+        assert r.zeros_agree and r.kkt_residual <= 1e-12 and r.sklearn_kkt <= 1e-8
+    frame = table.to_frame()  # LogisticRegression's C gets its own column
+    assert list(frame["sklearn_C"]) == [r.sklearn_params["C"] for r in table.rows]
+    assert frame["sklearn_alpha"].isna().all() and list(frame["likelihood"]) == ["bernoulli"] * 3
+
+
+def test_poisson_rows_match_poisson_regressor_and_default_to_the_gaussian_prior():
+    r"""PoissonRegressor minimises (1/S) Σ s_i half-deviance_i + (α/2)‖w‖²: α = λ₂/S = 1/(S τ²)."""
+    from sklearn.linear_model import PoissonRegressor
+
+    from bayesreg.data import load_dataset
+
+    ds = load_dataset(builtin="diabetes_counts")
+    sw = make_weights(len(ds.y))
+    table = V.validate(ds.X, ds.y, scales=[1.0], family="poisson", sample_weights=sw)
+    assert table.ok and [(r.family, r.weights) for r in table.rows] == [("gaussian", "none"), ("gaussian", "weights")]
+    for r, S, w in zip(table.rows, (len(ds.y), sw.sum()), (None, sw)):
+        assert r.sklearn == "PoissonRegressor"
+        assert r.sklearn_params["alpha"] == pytest.approx(1 / S, rel=1e-12)
+        sk = PoissonRegressor(alpha=1 / S, solver="newton-cholesky", tol=1e-12, max_iter=1000).fit(
+            ds.X, ds.y, sample_weight=w)
+        ours = bayesreg.map_estimate(ds.X, ds.y, bayesreg.Gaussian(1.0), family="poisson", sample_weight=w)
+        assert np.abs(ours.coef - sk.coef_).max() <= 1e-8 * (1 + np.abs(ours.coef).max())
+
+
+def test_glm_auto_scales_closed_form():
+    r"""b = 1/(f ‖∇L(0)‖∞) and τ = 1/√(f · mean_j Σ h_i (x_ij − x̄_j)²) at the intercept-only fit
+    (logit of the mean, h_i = p̄(1 − p̄)), computed here from the raw data."""
+    X, y = _breast_cancer()
+    pbar = y.mean()
+    g0 = X.T @ (pbar - y)
+    h = pbar * (1 - pbar)
+    mean_eig = (h * ((X - X.mean(0)) ** 2).sum(0)).mean()
+    fr = V.GLM_FRACTIONS
+    sig3 = lambda v: float(f"{v:.3g}")  # noqa: E731
+    assert V.auto_scales(X, y, "laplace", likelihood="bernoulli") == [sig3(1 / (f * np.abs(g0).max())) for f in fr]
+    assert V.auto_scales(X, y, "ridge", likelihood="logistic") == [sig3(1 / np.sqrt(f * mean_eig)) for f in fr]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (dict(family="bernoulli", sigma=1.0), "no noise scale"),
+        (dict(family="poisson", priors=["lasso"]), "no poisson estimator for the laplace prior"),
+        (dict(family="binomial", y="counts"), "binary target"),
+        (dict(family="poisson", y="negative"), "counts y >= 0"),
+        (dict(family="bernoulli", y="one class"), "one class"),
+        (dict(family="gamma"), "unknown family 'gamma'"),
+    ],
+)
+def test_glm_grid_errors_name_the_problem(kwargs, match):
+    X, y = make_design("n>p", seed=0)
+    target = {"counts": np.round(np.abs(y)), "negative": y - y.max() - 1, "one class": np.ones_like(y)}
+    y = target.get(kwargs.pop("y", None), (y > y.mean()).astype(float))
+    with pytest.raises(ValueError, match=match):
+        V.validate(X, y, scales=[1.0], **kwargs)

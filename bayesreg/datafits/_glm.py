@@ -213,7 +213,8 @@ class GLMDatafit(Datafit):
 
     @cached_property
     def _centred(self) -> tuple[np.ndarray, np.ndarray]:
-        x_mean = np.average(self.X, axis=0, weights=self.weights)
+        s = self.weights
+        x_mean = (s @ self.X) / s.sum()
         return np.subtract(self.X, x_mean, order="K"), x_mean
 
     def profile_intercept(self, c: np.ndarray, b0: float = 0.0) -> float:
@@ -304,9 +305,21 @@ class GLMDatafit(Datafit):
         r""":math:`d`, the certificate's coordinates (:mod:`bayesreg.map.kkt`): the norms of the
         centred, IRLS-weighted columns :math:`\lVert\sqrt h\odot(x_j - \bar x_h)\rVert` at the
         intercept-only fit, i.e. the square roots of the diagonal of the profiled Hessian there
-        (1 for a column without spread)."""
+        (1 for a column without spread).
+
+        Computed from :meth:`profiled_hessian` (one pass over the design); where a squared
+        norm could have overflowed or lost its digits to underflow (columns in units of
+        :math:`10^{\pm 150}`), from the equilibrated IRLS model, which scales each column first.
+        """
         zero = np.zeros(self.n_features)
-        return self.quadratic(zero, self.intercept(zero), equilibrate=True).column_scale
+        b0 = self.intercept(zero)
+        hess = self.profiled_hessian(self.linear_predictor(zero, b0))
+        if hess is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                sq = hess.diagonal()
+            if np.all((sq > 1e-280) & (sq < 1e300)):
+                return np.sqrt(sq)
+        return self.quadratic(zero, b0, equilibrate=True).column_scale
 
     def lambda_max(self) -> float:
         r""":math:`\lVert\nabla_w L(0, \hat b(0))\rVert_\infty`, at the intercept-only fit."""

@@ -16,7 +16,12 @@ so that, per observation (:mod:`bayesreg.datafits._glm` for the shared algebra),
     v = \operatorname{expit}(\eta)\operatorname{expit}(-\eta).
 
 The first form of each is the one computed: it has no cancellation for large
-:math:`|\eta|` (a confidently right observation contributes a tiny, exact term). The
+:math:`|\eta|` (a confidently right observation contributes a tiny, exact term). All three
+come from one exponential, :math:`e = e^{-|\eta|}\in(0, 1]`:
+:math:`\log(1 + e^{\pm\eta}) = \log(1 + e) + \max(\pm\eta, 0)`,
+:math:`\operatorname{expit}(|\eta|) = 1/(1+e)`, :math:`\operatorname{expit}(-|\eta|) = e/(1+e)`
+and :math:`v = e/(1+e)^2`, each to full relative precision (the solvers evaluate them at
+every observation several times per iteration). The
 weighted sum :math:`\sum_i s_i\ell_i` is scikit-learn's ``LogisticRegression`` loss
 (its objective is :math:`C\sum_i s_i\ell_i + r(w)`; :mod:`bayesreg.penalty`).
 
@@ -70,6 +75,17 @@ def encode_binary(y: Any) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
+def _expit_pair(eta: Any) -> tuple[np.ndarray, np.ndarray]:
+    r""":math:`(\operatorname{expit}(\eta), \operatorname{expit}(-\eta))` from one exponential
+    :math:`e^{-|\eta|}` (module docstring), each to full relative precision."""
+    eta = np.asarray(eta, dtype=float)
+    e = np.exp(-np.abs(eta))
+    big = 1.0 / (1.0 + e)  # expit(|η|)
+    small = e * big  # expit(-|η|)
+    pos = eta >= 0
+    return np.where(pos, big, small), np.where(pos, small, big)
+
+
 class BernoulliDatafit(GLMDatafit):
     r"""Bernoulli likelihood with the logit link (logistic regression).
 
@@ -90,15 +106,21 @@ class BernoulliDatafit(GLMDatafit):
 
     @staticmethod
     def loss(eta: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return y * np.logaddexp(0.0, -eta) + (1.0 - y) * np.logaddexp(0.0, eta)
+        eta = np.asarray(eta, dtype=float)
+        out = np.log1p(np.exp(-np.abs(eta)))
+        out += y * np.maximum(-eta, 0.0)
+        out += (1.0 - y) * np.maximum(eta, 0.0)
+        return out
 
     @staticmethod
     def residual(eta: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return (1.0 - y) * expit(eta) - y * expit(-eta)
+        p, q = _expit_pair(eta)
+        return (1.0 - y) * p - y * q
 
     @staticmethod
     def variance(eta: np.ndarray) -> np.ndarray:
-        return expit(eta) * expit(-eta)
+        e = np.exp(-np.abs(np.asarray(eta, dtype=float)))
+        return e / (1.0 + e) ** 2
 
     @staticmethod
     def log_normaliser(y: np.ndarray) -> np.ndarray:

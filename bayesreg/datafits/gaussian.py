@@ -286,12 +286,19 @@ class GaussianDatafit(Datafit):
         self, eta: np.ndarray, sigma: np.ndarray | None, rng: np.random.Generator,
         sample_weight: np.ndarray | None = None,
     ) -> np.ndarray:
-        r""":math:`y^* = \eta + \frac{\sigma}{\sqrt s}\,\varepsilon`, :math:`\varepsilon\sim\mathcal N(0, 1)`."""
+        r""":math:`y^* = \eta + \frac{\sigma}{\sqrt s}\,\varepsilon`, :math:`\varepsilon\sim\mathcal N(0, 1)`.
+
+        An observation of weight :math:`s = 0` has infinite noise variance (it carries no
+        information): its replicate is NaN rather than a draw of no meaning.
+        """
         if sigma is None:
             raise ValueError("the Gaussian predictive needs sigma")
         scale = np.asarray(sigma, dtype=float).reshape(-1, 1)
         if sample_weight is not None:
-            scale = scale / np.sqrt(sample_weight)[None, :]
+            sw = np.asarray(sample_weight, dtype=float)
+            with np.errstate(divide="ignore"):
+                inv_root = np.where(sw > 0, 1.0 / np.sqrt(np.where(sw > 0, sw, 1.0)), np.nan)
+            scale = scale * inv_root[None, :]
         return eta + scale * rng.standard_normal(eta.shape)
 
     # ---------------------------------------------------------- constructors

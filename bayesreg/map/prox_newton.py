@@ -23,7 +23,12 @@ quadratic models, an inner penalised least-squares solver), with the inner probl
    the support settles, the sign-fixed solve on the iterate's support is checked against
    the model's optimality conditions and, when they hold, taken directly (it *is* the
    model's minimiser; :func:`_support_step`). The minimiser :math:`(w^+, b^+)` defines the
-   direction :math:`d = (w^+ - w,\, b^+ - b)`.
+   direction :math:`d = (w^+ - w,\, b^+ - b)`. A pure L2 penalty has no zeros to find, and
+   its model's minimiser is the Newton step, solved by preconditioned conjugate gradients
+   to the accuracy the next iterate needs (:class:`_RidgeNewtonCG`: two products with
+   :math:`X` per iteration, where the exact solve forms an :math:`O(np\min(n, p))` Gram or
+   kernel matrix at every step); a step whose CG does not converge within its budget
+   (an ill-conditioned model) hands the rest to the exact solves.
 3. A backtracking line search on the *true* objective accepts the largest
    :math:`t\in\{1, \tfrac12, \tfrac14, \dots\}` with
    :math:`F((w, b) + t d) \le F(w, b) + 10^{-4}\, t\,\Delta`, where
@@ -33,8 +38,10 @@ quadratic models, an inner penalised least-squares solver), with the inner probl
    computed once, so a trial costs :math:`O(n)`. Then the intercept is re-profiled.
 
 Near the answer the full step :math:`t = 1` is accepted and the iterates converge
-quadratically; the last iterate *is* the exact minimiser of its model, so its zeros are
-exact zeros. The iterations stop when the certificate on the true objective,
+quadratically; with an L1 part the last iterate *is* the exact minimiser of its model, so
+its zeros are exact zeros. The inexact pure-L2 steps converge quadratically too (their
+forcing term is the square of the certificate), and what proves the answer is in either
+case the certificate below. The iterations stop when the certificate on the true objective,
 
 .. math::
 
@@ -248,47 +255,55 @@ def _support_step(quad: Any, w: np.ndarray, pen: _Penalty) -> np.ndarray | None:
     return u / d
 
 
-def _cg_iterations(datafit: Any) -> int:
-    r"""Conjugate-gradient iterations a pure-L2 Newton step may take before the exact solve is
-    cheaper: about :math:`\min(n, p)/2`, since one iteration costs two products with
-    :math:`X` (:math:`O(np)`, memory-bound) and the exact step a Gram or kernel matrix
-    (:math:`O(np\min(n, p))`, in BLAS-3, several times faster per operation)."""
-    return max(20, min(datafit.n_samples, datafit.n_features) // 2)
+class _RidgeNewtonCG:
+    r"""Newton steps of a pure-L2 problem by preconditioned conjugate gradients.
 
+    Each :meth:`step` solves :math:`(H_p + \Lambda)\,\delta w = -(\nabla_w L + \Lambda w)
+    + \bar x_h\,\partial_b L` (:mod:`bayesreg.datafits._glm`, "Profiled Hessian") from
+    :math:`\delta w = 0`, with products :math:`H_p v` only (two products with :math:`X`,
+    :math:`O(np)`, where forming :math:`H_p` costs :math:`O(np\min(n, p))`), until the
+    model's gradient at the step, the CG residual :math:`\rho`, is below ``target`` in the
+    certificate's units: :math:`\max_j |\rho_j|/d_j \le \text{target}\cdot\max_j
+    |\nabla_j L(0, \hat b(0))|/d_j`. ``target`` is the forcing term of an inexact Newton
+    method; :func:`_newton` passes :math:`\max(\text{tol}/4, \min(c/4, c^2))` at certificate
+    :math:`c`, so the outer iterations keep Newton's quadratic rate (Dembo, Eisenstat &
+    Steihaug 1982) while the early ones cost a few products each. Every CG iterate from 0 is
+    a descent direction, so a step cut short by the budget is still one the line search can
+    take; after one, :func:`_newton` solves the models exactly.
 
-def _cg_step(
-    datafit: Any, state: _State, pen: _Penalty, grad_b: float, target: float, budget: int
-) -> tuple[np.ndarray, float, bool] | None:
-    r"""The Newton step of a pure-L2 problem by preconditioned conjugate gradients.
+    The preconditioner is Jacobi's, :math:`\operatorname{diag}(H_p) + \Lambda`, which makes
+    the iterations blind to column scaling as the certificate is; the data part is computed
+    at the first step and then rescaled by :math:`\sum_i h_i` (the curvature's overall level
+    moves, its balance between columns much less), which saves a pass over :math:`X` a step.
 
-    Solves :math:`(H_p + \Lambda)\,\delta w = -(\nabla_w L + \Lambda w) + \bar x_h\,\partial_b L`
-    (:mod:`bayesreg.datafits._glm`, "Profiled Hessian") from :math:`\delta w = 0`, Jacobi-
-    preconditioned by :math:`\operatorname{diag}(H_p) + \Lambda` (which makes the iterations
-    blind to column scaling, as the certificate is), until the model's gradient at the step,
-    the CG residual :math:`\rho`, is below ``target`` in the certificate's units:
-    :math:`\max_j |\rho_j|/d_j \le \text{target}\cdot\max_j |\nabla_j L(0, \hat b(0))|/d_j`.
-    ``target`` is the forcing term of an inexact Newton method; :func:`_newton` passes
-    :math:`\max(\text{tol}/4, \min(c/4, c^2))` at certificate :math:`c`, so the outer
-    iterations keep Newton's quadratic rate (Dembo, Eisenstat & Steihaug 1982) while the
-    early ones cost a few products each. Every iterate of CG from 0 is a descent direction,
-    so a step cut short by ``budget`` is still one the line search can take.
-
-    Returns ``(δw, δb, converged)``, or None when the curvature is not usable.
+    ``budget`` (per step) is about :math:`\min(n, p)/2` iterations: one costs two
+    memory-bound products with :math:`X`, the exact step a Gram or kernel matrix in BLAS-3.
     """
-    hess = datafit.profiled_hessian(state.eta)
-    if hess is None:
-        return None
-    l2 = pen.l2
-    rhs = -(state.g + l2 * state.w)
-    if hess.x_mean is not None:
-        rhs += hess.x_mean * grad_b
-    diag = hess.diagonal() + l2
-    inv_diag = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 1.0)
-    d = datafit.column_scale
-    bound = target * float(np.max(np.abs(datafit.gradient_at_zero) / d, initial=0.0))
-    dw, converged = _pcg(lambda v: hess.matvec(v) + l2 * v, rhs, inv_diag,
-                         lambda r: float(np.max(np.abs(r) / d, initial=0.0)) <= bound, budget)
-    return dw, hess.intercept_step(dw, grad_b), converged
+
+    def __init__(self, datafit: Any) -> None:
+        self.budget = max(20, min(datafit.n_samples, datafit.n_features) // 2)
+        self._diag: tuple[np.ndarray, float] | None = None
+
+    def step(self, datafit: Any, state: _State, pen: _Penalty, grad_b: float, target: float
+             ) -> tuple[np.ndarray, float, bool] | None:
+        """``(δw, δb, converged)``, or None when the curvature is not usable."""
+        hess = datafit.profiled_hessian(state.eta)
+        if hess is None:
+            return None
+        l2 = pen.l2
+        rhs = -(state.g + l2 * state.w)
+        if hess.x_mean is not None:
+            rhs += hess.x_mean * grad_b
+        h_sum = float(hess.h.sum())
+        if self._diag is None:
+            self._diag = (hess.diagonal(), h_sum)
+        diag = self._diag[0] * (h_sum / self._diag[1]) + l2
+        inv_diag = np.where(diag > 0, 1.0 / np.where(diag > 0, diag, 1.0), 1.0)
+        d = datafit.column_scale
+        bound = target * float(np.max(np.abs(datafit.gradient_at_zero) / d, initial=0.0))
+        dw, converged = _pcg(lambda v: hess.matvec(v) + l2 * v, rhs, inv_diag,
+                             lambda r: float(np.max(np.abs(r) / d, initial=0.0)) <= bound, self.budget)
+        return dw, hess.intercept_step(dw, grad_b), converged
 
 
 def _pcg(matvec: Any, rhs: np.ndarray, inv_diag: np.ndarray, done: Any, max_iter: int
@@ -327,7 +342,7 @@ def _newton(
     from bayesreg.map.solvers import solve_penalty
 
     inner_pen = pen.as_penalty()
-    cg_budget = _cg_iterations(datafit) if not np.any(pen.l1) else 0
+    cg = _RidgeNewtonCG(datafit) if not np.any(pen.l1) else None
     eps = np.finfo(float).eps
     res = best = math.inf
     stalls = 0
@@ -344,13 +359,13 @@ def _newton(
             return state, it - 1, res
         g_b = float(datafit.weights @ datafit.residual(eta, datafit.y)) if datafit.fit_intercept else 0.0
         # 2. the minimiser of the quadratic model plus the penalty: for pure L2 by conjugate
-        # gradients to the forcing accuracy (_cg_step), else (or when CG does not get there
-        # within its budget) exactly
+        # gradients to the forcing accuracy (_RidgeNewtonCG), else (or once CG has not got
+        # there within its budget) exactly
         step = None
-        if cg_budget:
-            step = _cg_step(datafit, state, pen, g_b, max(0.25 * tol, min(0.25 * res, res * res)), cg_budget)
+        if cg is not None:
+            step = cg.step(datafit, state, pen, g_b, max(0.25 * tol, min(0.25 * res, res * res)))
             if step is None or not step[2]:
-                cg_budget = 0  # ill-conditioned (or no curvature): the exact solves from here on
+                cg = None  # ill-conditioned (or no curvature): the exact solves from here on
             if step is not None and not np.any(step[0]):
                 step = None
         if step is not None:

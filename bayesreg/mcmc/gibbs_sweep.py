@@ -38,6 +38,11 @@ sweep draws, in turn,
    the funnel between the two is crossed in one move);
 4. **the intercept offset** :math:`a\mid\sigma^2\sim\mathcal N(0, \sigma^2/S)`, exactly,
    reported as :math:`b = \bar y - \bar x^\top w + a`.
+
+A likelihood that is Gaussian given auxiliary variables (the logistic one, by Pólya-Gamma
+augmentation: :mod:`bayesreg.mcmc.polya_gamma`) adds a step before 0: the auxiliary
+variables given the current :math:`(w, b)`, which define that sweep's Gaussian problem at
+:math:`\sigma = 1`; steps 0–4 then run on it unchanged.
 """
 
 from __future__ import annotations
@@ -384,6 +389,12 @@ class GibbsChain:
         The coefficients whose mixing variables get a
         :meth:`~bayesreg.priors.ScaleMixture.site_update` each sweep, in this order
         (all of them when the mixture has the step).
+    augmentation : PolyaGammaAugmentation or None
+        A likelihood that is Gaussian given auxiliary variables
+        (:mod:`bayesreg.mcmc.polya_gamma`: the logistic one): each sweep starts with its
+        ``refresh(w, b, rng)``, the Gaussian problem of that sweep (``coef``, ``X_offset``,
+        ``y_offset``, ``weight_sum``, at σ = 1), which replaces the fixed ones above, and
+        the intercept is then drawn every sweep (the next refresh needs it).
     """
 
     mixture: ScaleMixture
@@ -397,6 +408,7 @@ class GibbsChain:
     sigma2_init: float
     sites: np.ndarray
     overrelax: float = 0.0
+    augmentation: Any = None
 
     def _factored(self, coef: CoefficientDraw, state: dict, sigma2: float) -> CoefficientDraw:
         """A copy of ``coef`` factored at the variances of ``state`` (in units of σ²)."""
@@ -408,6 +420,13 @@ class GibbsChain:
         coef = copy.copy(coef)
         coef.factor(np.clip(r, _TINY, _HUGE))
         return coef
+
+    def _intercept(self, w, X_offset, y_offset, weight_sum, sigma2, rng) -> float:
+        r""":math:`b = \bar y - \bar x^\top w + a`, :math:`a\sim\mathcal N(0, \sigma^2/S)` (0 without one)."""
+        if not self.fit_intercept:
+            return 0.0
+        a = math.sqrt(sigma2 / weight_sum) * rng.standard_normal()
+        return y_offset - float(X_offset @ w) + a
 
     def _global_move(self, state, coef, sigma2, rng, *, tuning):
         """The mixture's :meth:`~bayesreg.priors.ScaleMixture.global_move`, with the marginal
@@ -435,8 +454,9 @@ class GibbsChain:
         :meth:`~bayesreg.priors.ScaleMixture.report` variables and, prefixed ``stat:``, its
         :meth:`~bayesreg.priors.ScaleMixture.stats`.
         """
-        mix, noise = self.mixture, self.noise
+        mix, noise, aug = self.mixture, self.noise, self.augmentation
         coef = self.coef
+        X_offset, y_offset, weight_sum = self.X_offset, self.y_offset, self.weight_sum
         p = self.X_offset.size
         state = mix.init(p, rng)
         learned = noise.learned
@@ -445,9 +465,14 @@ class GibbsChain:
         shape = 0.5 * self.n_obs
         out: dict[str, np.ndarray] | None = None
         w = None
+        if aug is not None:
+            w, b = aug.start()
         for it in range(tune + draws):
             if stop is not None and stop.is_set():
                 raise KeyboardInterrupt
+            if aug is not None:
+                g = aug.refresh(w, b, rng)
+                coef, X_offset, y_offset, weight_sum = g.coef, g.X_offset, g.y_offset, g.weight_sum
             coef = self._factored(coef, state, sigma2)
             state, coef = self._global_move(state, coef, sigma2, rng, tuning=it < tune)
             if learned and mix.noise_scaled:
@@ -464,15 +489,18 @@ class GibbsChain:
 
                 w = coef.site_sweep(w, self.sites, site)
             state = mix.update(state, w, sigma2, rng)
+            if aug is not None:
+                b = self._intercept(w, X_offset, y_offset, weight_sum, sigma2, rng)
             if tick is not None:
                 tick()
             k = it - tune
             if k < 0:
                 continue
-            a = math.sqrt(sigma2 / self.weight_sum) * rng.standard_normal() if self.fit_intercept else 0.0
+            if aug is None:
+                b = self._intercept(w, X_offset, y_offset, weight_sum, sigma2, rng)
             row = {
                 "coef": w,
-                "intercept": self.y_offset - float(self.X_offset @ w) + a,
+                "intercept": b,
                 **({"sigma": math.sqrt(sigma2)} if learned else {}),
                 **mix.report(state),
                 **{f"stat:{k_}": v for k_, v in mix.stats(state).items()},

@@ -93,12 +93,15 @@ def sample_posterior(
     random_seed : int or numpy Generator, optional
     sampler : str, optional
         A backend of :data:`bayesreg.mcmc.backends.BACKENDS`: ``"gibbs"`` (exact conditional
-        draws for a Gaussian likelihood and any prior that is a scale mixture of normals,
+        draws for a Gaussian likelihood, or a Bernoulli one by Pólya-Gamma augmentation
+        with the ``polyagamma`` package, and any prior that is a scale mixture of normals,
         no divergences; options ``coef_draw``, ``cores``: see
-        :mod:`bayesreg.mcmc.backends.gibbs`), ``"nutpie"`` (the default),
+        :mod:`bayesreg.mcmc.backends.gibbs`), ``"nutpie"``,
         ``"pymc"`` (PyMC's own NUTS), ``"numpyro"`` or ``"blackjax"`` (through
-        ``pm.sample(nuts_sampler=...)``, needing those packages); ``"auto"`` takes the
-        first one that supports the problem (Gibbs where there is one, else nutpie).
+        ``pm.sample(nuts_sampler=...)``, needing those packages). The default,
+        ``"auto"`` (also ``None``), takes Gibbs where the likelihood is Gaussian (or
+        Bernoulli, with ``polyagamma`` installed) and the prior a scale mixture, unless a NUTS option (``target_accept``, ...) is given, and
+        nutpie otherwise (:func:`bayesreg.mcmc.backends.choose`).
     progressbar : bool, default=True
     sigma_scale : float, optional
         Scale of the half-t prior on σ (``sigma=None`` only); default :math:`s_y`.
@@ -180,7 +183,7 @@ def sample_posterior(
     for group, switch in (("log_likelihood", log_likelihood), ("posterior_predictive", posterior_predictive)):
         if switch is True and problem.datafit.y is None:
             raise ValueError(f"{group}=True needs the observations; the data were summarised")
-    name, backend = backends.choose(sampler, problem)
+    name, backend = backends.choose(sampler, problem, sampler_kwargs)
 
     try:
         out = backend.sample(

@@ -131,12 +131,14 @@ def series_priors(posteriors: Mapping[str, Any], priors: Any = None, *, required
 
 def path_series(paths: Any) -> dict[str, Any]:
     """Panel title -> :class:`~bayesreg.map.MapPath`, from one path (titled with its
-    scikit-learn twin, ``"Lasso"``) or a mapping of them."""
+    scikit-learn twin, ``"Lasso"``, or its prior family where it has none) or a mapping of them."""
     from bayesreg.map import MapPath
 
     expected = "a MapPath (from bayesreg.map_path) or a mapping title -> MapPath"
     if isinstance(paths, MapPath):
-        return {paths.sklearn_name: paths}
+        from bayesreg.families import prior_family
+
+        return {paths.sklearn_name or prior_family(paths.priors[0]).label: paths}
     if not isinstance(paths, Mapping):
         raise TypeError(f"paths: expected {expected}; got {type(paths).__name__}")
     if not paths:

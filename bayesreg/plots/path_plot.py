@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from bayesreg import settings
-from bayesreg.families import prior_family
+from bayesreg.families import path_axis_label
 from bayesreg.plots._inputs import path_series
 from bayesreg.plots._style import EPS_COLOR, MAX_LABEL_CHARS, feature_color, new_figure, short_labels, styled
 from bayesreg.stats import PathBands, path_lambdas
@@ -118,7 +118,7 @@ def path_plot(
             ax.axvline(mark[title], color="0.2", ls="--", lw=1.0, gid="mark", label="fitted λ")
         ax.axhline(0.0, color="0.5", lw=0.6)
         ax.set_xscale("log")
-        ax.set_xlabel(prior_family(path.priors[0]).axis_label or "λ")
+        ax.set_xlabel(path_axis_label(path))
         ax.set_title(f"{title} path")
     axes[0, 0].set_ylabel("MAP coefficient")
     entries: dict[str, Any] = {}

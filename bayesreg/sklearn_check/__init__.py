@@ -20,6 +20,10 @@ whether the two have the same exact zeros, and the MAP's KKT residual
 (:mod:`bayesreg.map.kkt`). A row *agrees* when :math:`\Delta \le` ``tol``, the zero
 patterns match and the KKT residual is :math:`\le` ``tol``.
 
+With ``family="bernoulli"`` or ``"poisson"`` the twins are ``LogisticRegression`` and
+``PoissonRegressor`` (:mod:`~bayesreg.sklearn_check.compare`), the penalties in dispersion
+units (no σ), and every row also reports scikit-learn's own certificate.
+
 * :mod:`~bayesreg.sklearn_check.compare`: one prior, one comparison
   (:func:`compare_to_sklearn` → :class:`ValidationRow`);
 * :mod:`~bayesreg.sklearn_check.grid`: the grid (:func:`validate`, in parallel with
@@ -29,12 +33,13 @@ patterns match and the KKT residual is :math:`\le` ``tol``.
 """
 
 from bayesreg.sklearn_check.compare import DEFAULT_TOL, ValidationRow, compare_to_sklearn, sklearn_text
-from bayesreg.sklearn_check.grid import DEFAULT_FRACTIONS, auto_scales, validate
+from bayesreg.sklearn_check.grid import DEFAULT_FRACTIONS, GLM_FRACTIONS, auto_scales, validate
 from bayesreg.sklearn_check.table import ValidationTable
 
 __all__ = [
     "DEFAULT_TOL",
     "DEFAULT_FRACTIONS",
+    "GLM_FRACTIONS",
     "ValidationRow",
     "ValidationTable",
     "compare_to_sklearn",

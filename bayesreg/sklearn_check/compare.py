@@ -4,7 +4,19 @@ The measures (:mod:`bayesreg.sklearn_check`): the relative coefficient differenc
 :math:`\Delta = \max_j |\hat w_{\text{MAP},j} - \hat w_{\text{sk},j}| / (1 + \max_j
 |\hat w_{\text{MAP},j}|)`, whether both have the same exact zeros, and the MAP's KKT
 residual; the row agrees when :math:`\Delta` and the residual are at most ``tol`` and
-the zeros match.
+the zeros match. The same certificate of scikit-learn's answer is reported beside it
+(``sklearn_kkt``): when a row disagrees, it says whether scikit-learn reached its own
+optimum.
+
+Likelihood families (``family=``, :data:`bayesreg.families.LIKELIHOOD_FAMILIES`): the twin
+is the family's scikit-learn estimator as :func:`bayesreg.convert.to_sklearn` configures it
+to reach the exact answer — for the Bernoulli family ``LogisticRegression`` with
+``newton-cholesky`` (a Newton method: exact to rounding) for a Gaussian prior, and ``saga``
+(the one solver that leaves the intercept unpenalised with an L1 part; ``liblinear``
+without an intercept) for Laplace and elastic-net priors, at ``tol=1e-12``; for the
+Poisson family ``PoissonRegressor`` with ``newton-cholesky`` (Gaussian prior only:
+scikit-learn has no L1 Poisson regression). These families have no noise scale: σ is
+refused.
 """
 
 from __future__ import annotations
@@ -16,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg.families import prior_family, prior_scale
+from bayesreg.families import likelihood_family, prior_family, prior_scale
 from bayesreg.priors import Prior
 
 __all__ = ["DEFAULT_TOL", "ValidationRow", "compare_to_sklearn", "sklearn_text"]
@@ -34,15 +46,16 @@ class ValidationRow:
     prior : str
         ``repr`` of the prior, e.g. ``"Laplace(scale=0.1)"``.
     family : str
-        Its family's name in :mod:`bayesreg.families`.
+        Its prior family's name in :mod:`bayesreg.families`.
     scale : str
         The scale as typed on the command line (``"0.1"`` or ``"B:T"``).
     weights : str
         Name of the sample weighting (``"none"`` without weights).
     sklearn : str
-        ``"Ridge"``, ``"Lasso"`` or ``"ElasticNet"``.
+        ``"Ridge"``, ``"Lasso"``, ``"ElasticNet"``, ``"LogisticRegression"`` or
+        ``"PoissonRegressor"``.
     sklearn_params : dict
-        Its ``alpha`` (and ``l1_ratio``).
+        Its ``alpha`` (and ``l1_ratio``), or LogisticRegression's ``C`` and ``l1_ratio``.
     max_abs_dcoef : float
         :math:`\max_j |\hat w_{\text{MAP},j} - \hat w_{\text{sk},j}|`.
     max_rel_dcoef : float
@@ -57,6 +70,10 @@ class ValidationRow:
         The MAP's relative KKT residual.
     agree : bool
         ``max_rel_dcoef <= tol`` and ``zeros_agree`` and ``kkt_residual <= tol``.
+    sklearn_kkt : float
+        The same certificate of scikit-learn's coefficients (how close *it* got).
+    likelihood : str
+        The likelihood family (``"gaussian"``, ``"bernoulli"``, ``"poisson"``).
     """
 
     prior: str
@@ -72,6 +89,8 @@ class ValidationRow:
     n_nonzero: int
     kkt_residual: float
     agree: bool
+    sklearn_kkt: float = float("nan")
+    likelihood: str = "gaussian"
 
     @property
     def sklearn_text(self) -> str:
@@ -97,7 +116,8 @@ def compare_to_sklearn(
     y: Any,
     prior: Prior,
     *,
-    sigma: float = 1.0,
+    sigma: float | None = None,
+    family: str = "gaussian",
     sample_weight: Any = None,
     fit_intercept: bool = True,
     tol: float = DEFAULT_TOL,
@@ -112,8 +132,11 @@ def compare_to_sklearn(
         The data, as for :func:`bayesreg.map_estimate`.
     prior : Prior
         A prior with a fixed penalty (Gaussian, Laplace, ElasticNet).
-    sigma : float
-        Noise sd σ of the penalty conversion.
+    sigma : float, optional
+        Noise sd σ of the penalty conversion (Gaussian family; default 1). A family without
+        a noise scale refuses one.
+    family : str, default="gaussian"
+        The likelihood family (module docstring).
     tol : float
         Agreement tolerance (module docstring).
     weights_name, scale : str, optional
@@ -124,10 +147,15 @@ def compare_to_sklearn(
     ValidationRow
     """
     from bayesreg.convert import to_sklearn
-    from bayesreg.map import map_estimate
+    from bayesreg.map import kkt_certificate, map_estimate
 
+    lik = likelihood_family(family)
+    if sigma is None and lik.has_noise_scale:
+        sigma = 1.0
+    lik.penalty_sigma(sigma)  # a σ for a family without one: the error that says so
     res = map_estimate(
-        X, y, prior, sigma=sigma, fit_intercept=fit_intercept, sample_weight=sample_weight
+        X, y, prior, sigma=sigma, family=lik.name, fit_intercept=fit_intercept,
+        sample_weight=sample_weight,
     )
     sk = to_sklearn(
         prior,
@@ -135,12 +163,18 @@ def compare_to_sklearn(
         n_samples=int(np.shape(y)[0]),
         sample_weight=sample_weight,
         fit_intercept=fit_intercept,
+        family=lik.name,
     )
+    if "random_state" in sk.get_params():
+        sk.set_params(random_state=0)  # saga visits the rows in random order: the same rows every run
     with warnings.catch_warnings():
         # a ConvergenceWarning is reported through the row (it will disagree)
         warnings.simplefilter("ignore")
         sk.fit(np.asarray(X, dtype=float), np.asarray(y, dtype=float), sample_weight=sample_weight)
-    ours, theirs = res.coef, np.asarray(sk.coef_, dtype=float)
+    ours, theirs = res.coef, np.asarray(sk.coef_, dtype=float).ravel()
+    sk_intercept = float(np.ravel(sk.intercept_)[0]) if fit_intercept else 0.0
+    sk_kkt = float(kkt_certificate(X, y, theirs, prior, sigma=sigma, fit_intercept=fit_intercept,
+                                   sample_weight=sample_weight, family=lik.name))
     d_abs = float(np.max(np.abs(ours - theirs))) if ours.size else 0.0
     d_rel = d_abs / (1.0 + float(np.max(np.abs(ours))))
     zeros = bool(np.array_equal(ours == 0, theirs == 0))
@@ -154,9 +188,11 @@ def compare_to_sklearn(
         sklearn_params={k: float(v) for k, v in params.items()},
         max_abs_dcoef=d_abs,
         max_rel_dcoef=d_rel,
-        intercept_diff=abs(float(res.intercept) - float(sk.intercept_)),
+        intercept_diff=abs(float(res.intercept) - sk_intercept),
         zeros_agree=zeros,
         n_nonzero=int(np.count_nonzero(ours)),
         kkt_residual=float(res.kkt_residual),
         agree=bool(d_rel <= tol and zeros and res.kkt_residual <= tol),
+        sklearn_kkt=sk_kkt,
+        likelihood=lik.name,
     )

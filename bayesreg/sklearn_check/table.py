@@ -26,6 +26,7 @@ def _text_cells(rows: list[ValidationRow]) -> pd.DataFrame:
             "max|Δcoef| rel": [f"{r.max_rel_dcoef:.1e}" for r in rows],
             "zeros agree": ["yes" if r.zeros_agree else "NO" for r in rows],
             "KKT residual": [f"{r.kkt_residual:.1e}" for r in rows],
+            "sklearn KKT": [f"{r.sklearn_kkt:.1e}" for r in rows],
             "ok": ["ok" if r.agree else "FAIL" for r in rows],
         },
         dtype=object,
@@ -51,7 +52,7 @@ class ValidationTable:
 
     rows: list[ValidationRow]
     tol: float = DEFAULT_TOL
-    sigma: float = 1.0
+    sigma: float | None = 1.0
     source: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -72,11 +73,11 @@ class ValidationTable:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per comparison; ``sklearn_params`` becomes ``sklearn_alpha`` and
-        ``sklearn_l1_ratio`` (NaN where the estimator has none)."""
+        ``sklearn_l1_ratio`` (and ``sklearn_C`` when a row has LogisticRegression's ``C``;
+        NaN where the estimator has none)."""
         frame = pd.DataFrame(self.to_records(), columns=[f.name for f in fields(ValidationRow)])
-        params = pd.DataFrame(
-            list(frame.pop("sklearn_params")), index=frame.index, columns=["alpha", "l1_ratio"]
-        )
+        keys = ["alpha"] + (["C"] if any("C" in r.sklearn_params for r in self.rows) else []) + ["l1_ratio"]
+        params = pd.DataFrame(list(frame.pop("sklearn_params")), index=frame.index, columns=keys)
         return frame.join(params.add_prefix("sklearn_"))
 
     def to_csv(self) -> str:

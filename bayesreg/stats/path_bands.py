@@ -22,7 +22,7 @@ class PathBands:
     Attributes
     ----------
     lam : ndarray of shape (n_points,)
-        Penalty strength :math:`\lambda` (σ²-units, the path's x-axis) at each point.
+        Penalty strength :math:`\lambda` (the path's x-axis, :func:`path_lambdas`) at each point.
     lower, upper : ndarray of shape (n_points, n_features)
     prob : float
         Probability mass of each interval.
@@ -35,8 +35,12 @@ class PathBands:
 
 
 def path_lambdas(path: MapPath) -> np.ndarray:
-    r"""The path's x-axis: :math:`\lambda_1` for L1 or elastic-net paths, :math:`\lambda_2` for Ridge."""
-    if path.sklearn_name == "Ridge":
+    r"""The path's x-axis, chosen by the kind of its penalty (:attr:`Penalty.kind
+    <bayesreg.penalty.Penalty.kind>`): :math:`\lambda_2` for a pure L2 penalty (a Gaussian
+    prior, whatever the likelihood), :math:`\lambda_1` for an L1 or elastic-net one, in the
+    likelihood's dispersion units (:math:`\sigma^2` for the Gaussian family, 1 for Bernoulli
+    and Poisson). Its label is :func:`bayesreg.families.path_axis_label`."""
+    if path.penalties[0].kind == "ridge":
         return np.array([p.l2 for p in path.penalties])
     return np.array([p.l1 for p in path.penalties])
 
@@ -117,7 +121,12 @@ def ridge_path_bands(
     from scipy.stats import norm
 
     prob = _check_prob(prob)
-    if path.sklearn_name != "Ridge":
+    if path.family != "gaussian":
+        raise ValueError(
+            f"ridge_path_bands needs a Gaussian-likelihood path: under the {path.family} likelihood "
+            "the posterior is not Gaussian (use posterior_path_bands with posterior draws)"
+        )
+    if path.penalties[0].kind != "ridge":
         raise ValueError(f"ridge_path_bands needs a Ridge (Gaussian-prior) path, got {path.sklearn_name}")
     if X is None and y is None and sample_weight is None:
         spectrum = path.spectrum

@@ -10,6 +10,11 @@ when p > n), σ² an inverse gamma (blocked with the coefficients for noise-scal
 priors), the mixing variables the prior's own update, the intercept an exact normal.
 Nothing here knows a prior by name.
 
+The Bernoulli (logistic) likelihood is sampled the same way after Pólya-Gamma augmentation
+(:mod:`bayesreg.mcmc.polya_gamma`; needs the ``polyagamma`` package): each sweep first
+draws :math:`\omega_i\sim\mathrm{PG}(s_i, \eta_i)`, which makes the likelihood Gaussian
+(weights ω, σ = 1), then runs the Gaussian sweep on it.
+
 Chains run in parallel threads (the sweeps spend their time in LAPACK/BLAS, which
 releases the GIL), each with its own :class:`numpy.random.Generator` spawned from
 ``random_seed`` (so a seed gives the same draws whatever the number of threads), and
@@ -49,11 +54,15 @@ _SIGMA_MODES = ("fixed", "half-t", "jeffreys")
 
 
 def supports(problem: PosteriorProblem) -> bool:
-    """A Gaussian likelihood with a noise scale, and a prior that is a scale mixture of normals."""
-    return (
-        problem.family == "gaussian" and problem.sigma_mode in _SIGMA_MODES
-        and problem.prior.scale_mixture() is not None
-    )
+    """A prior that is a scale mixture of normals, and a Gaussian likelihood with a noise scale
+    or a Bernoulli one (Pólya-Gamma augmentation, when ``polyagamma`` is installed)."""
+    from bayesreg.mcmc import polya_gamma
+
+    if problem.prior.scale_mixture() is None:
+        return False
+    if problem.family == "bernoulli":
+        return polya_gamma.available()
+    return problem.family == "gaussian" and problem.sigma_mode in _SIGMA_MODES
 
 
 def build_chain(problem: PosteriorProblem, coef_draw: str = "auto", overrelax: float = -0.5):
@@ -61,14 +70,18 @@ def build_chain(problem: PosteriorProblem, coef_draw: str = "auto", overrelax: f
     from bayesreg.mcmc.gibbs_sweep import GibbsChain, coefficient_draw, noise_prior
 
     if not supports(problem):
+        extra = (" (the Bernoulli likelihood needs the polyagamma package: pip install polyagamma)"
+                 if problem.family == "bernoulli" and problem.prior.scale_mixture() is not None else "")
         raise ValueError(
-            f"the Gibbs sampler needs a Gaussian likelihood with a noise scale and a prior that is "
-            f"a scale mixture of normals; got {problem.prior!r}, family {problem.family!r}, "
-            f"sigma_mode {problem.sigma_mode!r}"
+            f"the Gibbs sampler needs a prior that is a scale mixture of normals and a Gaussian "
+            f"likelihood with a noise scale or a Bernoulli one; got {problem.prior!r}, family "
+            f"{problem.family!r}, sigma_mode {problem.sigma_mode!r}{extra}"
         )
     overrelax = float(overrelax)
     if not -1.0 < overrelax <= 0.0:
         raise ValueError(f"overrelax must be in (-1, 0], got {overrelax!r}")
+    if problem.family == "bernoulli":
+        return _polya_gamma_chain(problem, coef_draw, overrelax)
     datafit = problem.datafit
     draw = coefficient_draw(datafit, coef_draw)
     m = datafit.n_effective - (1 if datafit.fit_intercept else 0)
@@ -94,11 +107,35 @@ def build_chain(problem: PosteriorProblem, coef_draw: str = "auto", overrelax: f
     )
 
 
+def _polya_gamma_chain(problem: PosteriorProblem, coef_draw: str, overrelax: float):
+    """The chain of a Bernoulli problem: the Gaussian sweep at σ = 1 on the Pólya-Gamma
+    augmented likelihood (:mod:`bayesreg.mcmc.polya_gamma`); its fixed Gaussian problem (the
+    layout's) is the one at the mean ω of the intercept-only fit, replaced every sweep."""
+    from bayesreg.mcmc.gibbs_sweep import FixedNoise, GibbsChain
+    from bayesreg.mcmc.polya_gamma import PolyaGammaAugmentation
+
+    aug = PolyaGammaAugmentation(problem.datafit, coef_draw)
+    start = aug.model(aug.mean_omega(aug.linear_predictor(*aug.start())))
+    mixture = problem.prior.scale_mixture()
+    sites = np.arange(problem.n_features if mixture.has_site_update else 0)
+    return GibbsChain(
+        mixture=mixture, coef=start.coef, noise=FixedNoise(1.0), n_obs=0,
+        weight_sum=start.weight_sum, X_offset=start.X_offset, y_offset=start.y_offset,
+        fit_intercept=problem.fit_intercept, sigma2_init=1.0, sites=sites, overrelax=overrelax,
+        augmentation=aug,
+    )
+
+
 def _available_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
+
+
+#: the sampler options this backend takes (``sampler="auto"`` passes NUTS options such as
+#: ``target_accept`` to a NUTS backend instead)
+OPTIONS = ("coef_draw", "cores", "overrelax")
 
 
 def sample(
@@ -109,7 +146,7 @@ def sample(
     """Sample ``problem`` by Gibbs sweeps (see the module docstring for the options)."""
     if kwargs:
         raise TypeError(
-            f"the gibbs sampler takes the options coef_draw, cores and overrelax, got {sorted(kwargs)}"
+            f"the gibbs sampler takes the options {', '.join(OPTIONS)}, got {sorted(kwargs)}"
         )
     from threadpoolctl import threadpool_limits
     from tqdm.auto import tqdm
