@@ -312,8 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--sampler",
         choices=("auto", "gibbs", "nutpie", "pymc"),
         default="auto",
-        help="posterior sampler (default auto: Gibbs for a Gaussian likelihood and a "
-        "scale-mixture prior, else nutpie's NUTS)",
+        help="posterior sampler (default auto: Gibbs for a scale-mixture prior with a Gaussian "
+        "likelihood, or a Bernoulli one when polyagamma is installed, else nutpie's NUTS)",
     )
     f.add_argument(
         "--prob",

@@ -211,48 +211,66 @@ def certificate(datafit: Any, w: np.ndarray, grad: np.ndarray, l1: Any, l2: Any)
                         datafit.gradient_at_zero / d)
 
 
-def _support_step(quad: Any, w: np.ndarray, pen: _Penalty) -> np.ndarray | None:
-    r"""The exact minimiser of the quadratic model plus the penalty when it keeps the support
-    and signs of ``w``, else None (then the active-set solver finds it).
+def _support_step(datafit: Any, state: _State, pen: _Penalty, grad_b: float) -> tuple[np.ndarray, float] | None:
+    r"""The exact minimiser :math:`(w^+, b^+)` of the quadratic model plus the penalty when it
+    keeps the support and signs of the iterate, else None (then the active-set solver finds it).
 
-    In the model's equilibrated coordinates :math:`u = Dw` (``quad.A``, ``quad.q``), the
-    sign-fixed minimiser on the support :math:`S` solves
-    :math:`(A_S^\top A_S + \Lambda_{2,S})\,u_S = q_S - \lambda_{1,S}\theta_S`; it is the
-    model's minimiser iff its signs are :math:`\theta_S` and every :math:`j \notin S` has
-    :math:`|(A^\top A_S u_S - q)_j| \le \lambda_{1j}` (to the active-set solver's tolerance).
-    Near the answer the support no longer changes, and this costs :math:`O(n|S|^2 + np)`
-    instead of the :math:`O(np|S|)` of forming the model's Gram columns afresh.
+    With the intercept profiled out of the model (:mod:`bayesreg.datafits._glm`, "Profiled
+    Hessian"), the model's gradient at :math:`w + \delta` is
+    :math:`\hat g + H_p\delta`, :math:`\hat g = 
+abla_w L - ar x_h\,\partial_b L`. On the
+    support :math:`S` with signs :math:`	heta_S` the minimiser solves
+    :math:`(H_{SS} + \Lambda_{2,S})\,w^+_S = H_{SS}w_S - \hat g_S - \lambda_{1,S}	heta_S`
+    (Cholesky of its Jacobi-scaled form, refused when badly pivoted); it is the model's
+    minimiser iff its signs are :math:`	heta_S` and every :math:`j
+otin S` has
+    :math:`|\hat g_j + (H_p\delta)_j| \le \lambda_{1j}`, to :data:`KKT_TOL` in the
+    certificate's units. Near the answer the support no longer changes, and this costs
+    :math:`O(n|S|^2)` for :math:`H_{SS}` and one product :math:`H_p\delta` (two with
+    :math:`X`), without forming the model's :math:`n	imes p` weighted design.
     """
     from scipy import linalg
 
     from bayesreg.map._linalg import well_pivoted
 
+    w = state.w
     S = np.flatnonzero(w)
-    if not np.any(pen.l1) or S.size == 0 or S.size >= quad.n_effective - int(quad.fit_intercept):
-        return None  # pure L2 is one linear solve anyway (solve_penalty)
-    d = quad.column_scale
-    A, q = quad.A, quad.q
-    l1, l2 = pen.l1 / d, pen.l2 / d**2
+    if not np.any(pen.l1) or S.size == 0:
+        return None  # pure L2 is a Newton step (_RidgeNewtonCG, or solve_penalty)
+    hess = datafit.profiled_hessian(state.eta)
+    if hess is None or S.size >= np.count_nonzero(hess.h) - int(datafit.fit_intercept):
+        return None
+    XS = hess.X[:, S] if hess.shift is None else hess.X[:, S] - hess.shift[S]
+    HSS = XS.T @ (hess.h[:, None] * XS)
+    g_hat = state.g if hess.x_mean is None else state.g - hess.x_mean * grad_b
     theta = np.sign(w[S])
-    AS = A[:, S]
-    H = AS.T @ AS
-    H.flat[:: S.size + 1] += l2[S]
+    rhs = HSS @ w[S] - g_hat[S] - pen.l1[S] * theta
+    H = HSS.copy()
+    H.flat[:: S.size + 1] += pen.l2[S]
+    diag = np.diag(H)
+    if not np.all(diag > 0):
+        return None
+    e = 1.0 / np.sqrt(diag)
     try:
-        L = linalg.cholesky(H, lower=True, check_finite=False)
+        L = linalg.cholesky(H * e[:, None] * e[None, :], lower=True, check_finite=False)
     except linalg.LinAlgError:
         return None
     if not well_pivoted(L):
         return None
-    x = linalg.cho_solve((L, True), q[S] - l1[S] * theta, check_finite=False)
+    x = e * linalg.cho_solve((L, True), e * rhs, check_finite=False)
     if not np.array_equal(np.sign(x), theta):
         return None
-    g = A.T @ (AS @ x) - q
-    g[S] = 0.0
-    if np.any(np.abs(g) - l1 > KKT_TOL * max(float(np.abs(q).max()), 1e-300)):
+    step = np.zeros_like(w)
+    step[S] = x - w[S]
+    grad = g_hat + hess.matvec(step)
+    grad[S] = 0.0
+    d = datafit.column_scale
+    scale = float(np.max(np.abs(datafit.gradient_at_zero) / d, initial=0.0))
+    if np.any((np.abs(grad) - pen.l1) / d > KKT_TOL * max(scale, 1e-300)):
         return None
-    u = np.zeros_like(w)
-    u[S] = x
-    return u / d
+    wn = np.zeros_like(w)
+    wn[S] = x
+    return wn, state.b + hess.intercept_step(step, grad_b)
 
 
 class _RidgeNewtonCG:
@@ -372,11 +390,13 @@ def _newton(
             dw, db = step[0], step[1]
             wn = w + dw
         else:
-            quad = datafit.quadratic(w, b, eta, equilibrate=True)
-            wn = _support_step(quad, w, pen)
-            if wn is None:
+            found = _support_step(datafit, state, pen, g_b)
+            if found is not None:
+                wn, bn = found
+            else:
+                quad = datafit.quadratic(w, b, eta, equilibrate=True)
                 wn = solve_penalty(quad, inner_pen, w0=w if np.any(w) else None).coef
-            bn = quad.intercept(quad.scaled(wn)) if datafit.fit_intercept else 0.0
+                bn = quad.intercept(quad.scaled(wn)) if datafit.fit_intercept else 0.0
             dw, db = wn - w, bn - b
         moved = np.flatnonzero(dw)
         if moved.size == 0 and db == 0.0:
