@@ -198,9 +198,18 @@ class GaussianDatafit(Datafit):
         return float(np.abs(q).max()) if q.size else 0.0
 
     def half_rss(self, w: np.ndarray) -> float:
-        r""":math:`\frac12\sum_i s_i (y_i - \hat b(w) - x_i^\top w)^2`."""
-        r = self.b - self.A @ w
+        r""":math:`\frac12\sum_i s_i (y_i - \hat b(w) - x_i^\top w)^2` (only the support's columns are read)."""
+        support = np.flatnonzero(w)
+        r = self.b - self.A[:, support] @ w[support] if support.size < w.size else self.b - self.A @ w
         return 0.5 * float(r @ r)
+
+    @cached_property
+    def y_scale(self) -> float:
+        """Weighted standard deviation of ``y`` (1 for a constant ``y``): the scale of the default
+        σ prior, equal to :attr:`SufficientStatistics.y_scale` without computing the statistics."""
+        mean = float(np.average(self.y, weights=self.sample_weight))
+        sd = float(np.sqrt(np.average((self.y - mean) ** 2, weights=self.sample_weight)))
+        return sd if sd > 0 else 1.0
 
     def smooth_gradient(self, w: np.ndarray, l2: float = 0.0) -> np.ndarray:
         r""":math:`Qw - q + \lambda_2 w`, the gradient of the differentiable part."""
@@ -859,6 +868,11 @@ class SummarisedGaussianDatafit(GaussianDatafit):
     def q(self) -> np.ndarray:  # type: ignore[override]
         q = self._statistics.q
         return q / self.column_scale if self.equilibrate else q
+
+    @property
+    def y_scale(self) -> float:
+        """The statistics' weighted standard deviation of ``y``."""
+        return self._statistics.y_scale
 
     def half_rss(self, w: np.ndarray) -> float:
         r""":math:`\tfrac12\big(R_0 + (w-\hat w)^\top Q (w-\hat w)\big)`, ``w`` in this

@@ -132,14 +132,14 @@ class PosteriorProblem:
             X, y, sample_weight, bool(fit_intercept), check_input=bool(check_input),
         )
         if mode == "half-t" and sigma_scale is None:
-            # the weighted sd of y, which the sufficient statistics carry for this purpose
-            statistics = getattr(datafit, "statistics", None)
-            if statistics is None:
+            # the weighted sd of y (read from the rows: no statistics pass when p > n)
+            y_scale = getattr(datafit, "y_scale", None)
+            if y_scale is None:
                 raise TypeError(
-                    f"{type(datafit).__name__} has no sufficient statistics to scale the "
-                    "half-t prior on sigma: pass sigma_scale"
+                    f"{type(datafit).__name__} has no scale of y for the half-t prior on sigma: "
+                    "pass sigma_scale"
                 )
-            sigma_scale = float(statistics.y_scale)
+            sigma_scale = float(y_scale)
         names = _feature_names(X, feature_names, datafit.n_features)
         return cls(
             datafit=datafit, prior=prior, sigma_mode=mode,
