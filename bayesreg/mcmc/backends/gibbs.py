@@ -167,8 +167,9 @@ def sample(
 
     bar = tqdm(total=chains * (draws + tune), disable=not progressbar, desc="Gibbs", unit="sweep")
     shown = 0
+    pool = ThreadPoolExecutor(workers)
     try:
-        with threadpool_limits(limits=blas_threads, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+        with threadpool_limits(limits=blas_threads, user_api="blas"):
             futures = [pool.submit(run, k) for k in range(chains)]
             try:
                 pending = set(futures)
@@ -181,12 +182,28 @@ def sample(
                         if f.exception() is not None:
                             raise f.exception()  # type: ignore[misc]
             except BaseException:
-                stop.set()  # every chain stops at its next sweep; the pool then joins them
+                stop.set()  # every chain stops at its next sweep
                 raise
             results = [f.result() for f in futures]
     finally:
+        _join(pool, stop)
         bar.close()
     return _tree(results, problem, chain)
+
+
+def _join(pool: ThreadPoolExecutor, stop: threading.Event) -> None:
+    """Join the chains' threads, even if a second Ctrl-C arrives while they finish.
+
+    A chain ends within one sweep of ``stop`` being set, so the join is short; an interrupt
+    that lands during it must not abandon running threads (the first exception is still the
+    one that propagates).
+    """
+    while True:
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+            return
+        except KeyboardInterrupt:
+            stop.set()
 
 
 def _tree(results: list[dict[str, np.ndarray]], problem: PosteriorProblem, chain):
