@@ -72,6 +72,7 @@ The derivations are in ``docs/converters.md``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -152,7 +153,7 @@ class Penalty:
             )
         return self
 
-    @property
+    @cached_property
     def kind(self) -> str:
         """``"ridge"``, ``"lasso"``, ``"elasticnet"`` or ``"none"`` (per-coefficient: by which
         weights are positive for some coefficient)."""

@@ -38,9 +38,15 @@ __all__ = ["RCOND_MIN", "jacobi_rcond", "residual_gradient", "solve_support", "s
 RCOND_MIN = 1e-8
 
 
-def jacobi_rcond(H: np.ndarray) -> float:
-    """Estimated reciprocal condition number of the Jacobi-scaled SPD matrix ``H`` (0 if
-    it is not numerically positive definite)."""
+def jacobi_rcond(H: np.ndarray, factor: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+    r"""Estimated reciprocal condition number of the Jacobi-scaled SPD matrix ``H`` (0 if
+    it is not numerically positive definite).
+
+    ``factor=(L, perm)``, a lower Cholesky factor of ``H[perm][:, perm]`` already at hand,
+    saves the factorisation: with :math:`S = \operatorname{diag}(H)^{-1/2}`, :math:`S_\pi L`
+    is a factor of the scaled matrix permuted alike, and neither the condition number nor
+    the 1-norm depends on the order.
+    """
     if H.size == 0:
         return 1.0
     diag = np.diag(H)
@@ -48,11 +54,15 @@ def jacobi_rcond(H: np.ndarray) -> float:
         return 0.0
     s = 1.0 / np.sqrt(diag)
     Hs = H * s[:, None] * s[None, :]
+    anorm = float(np.abs(Hs).sum(axis=0).max())
+    if factor is not None:
+        L, perm = factor
+        rcond, info = linalg.lapack.dpocon((L * s[perm][:, None]).T, anorm)  # upper factor
+        return float(rcond) if info == 0 else 0.0
     try:
         c = linalg.cholesky(Hs, lower=False, check_finite=False)
     except linalg.LinAlgError:
         return 0.0
-    anorm = float(np.abs(Hs).sum(axis=0).max())
     rcond, info = linalg.lapack.dpocon(c, anorm)
     return float(rcond) if info == 0 else 0.0
 
