@@ -96,3 +96,31 @@ def test_path_certificates_from_residuals_in_one_batch(prior):
         ref = kkt_residual(u, residual_gradient(lik, u, l2), l1, lik.q)
         assert res <= 1e-10
         assert res == pytest.approx(ref, abs=1e-14)
+
+
+def test_batched_certificates_on_thin_margins_and_perturbations():
+    """The batched certificates read a zero coordinate's gradient from the Gram matrix only
+    where a rounding-error bound proves it inside its threshold: on a margin of exactly 0,
+    just past it, and after perturbing the answer they still equal the residual-form
+    certificate of each point, and a perturbation raises it."""
+    X, y = _design(2000, 30)
+    lik = GaussianDatafit(X, y, None, True, equilibrate=True)
+    lik.gram  # noqa: B018 - the batched certificates are for datafits with the Gram matrix
+    out = active_set.solve_l1(lik, 0.2 * float(np.abs(lik.q).max()))
+    u = out.coef
+    l1 = np.full(u.size, 0.2 * float(np.abs(lik.q).max()))
+    g = residual_gradient(lik, u)
+    zeros = np.flatnonzero(u == 0)
+    j = zeros[np.argmax(np.abs(g[zeros]))]
+    at_margin, past = l1.copy(), l1.copy()
+    at_margin[j] = abs(g[j])  # zero violation, zero margin
+    past[j] = abs(g[j]) * (1 - 1e-9)  # a violation of ~1e-9 |g_j|
+    moved = u.copy()
+    moved[j] = 1e-6  # off its optimum
+    U = np.array([u, u, u, moved])
+    L1 = np.array([l1, at_margin, past, l1])
+    got = active_set.residual_certificates(lik, U, L1, np.zeros_like(U))
+    ref = [kkt_residual(U[k], residual_gradient(lik, U[k]), L1[k], lik.q) for k in range(4)]
+    np.testing.assert_allclose(got, ref, rtol=1e-6, atol=1e-15)
+    assert got[0] <= 1e-13 and got[1] <= 1e-13
+    assert got[2] > 1e-11 and got[3] > 1e-9

@@ -229,8 +229,9 @@ def map_path(
     else:
         if lik.n_samples >= lik.n_features:
             lik.gram  # noqa: B018 - like scikit-learn's precompute="auto": one Gram for the path
-        # with the Gram matrix the points are solved from it, then certified from their
-        # residuals all at once (two matrix products); a point that fails is re-solved
+        # with the Gram matrix the points are solved from it, then certified all at once:
+        # the residual form on the supports' columns, the Gram form with a rounding bound
+        # elsewhere (residual_certificates); a point that fails is re-solved
         ws = workspace(lik, from_residual=not lik.has_gram)
         w = np.zeros(p)
         for k in _progress(range(f.size), progressbar):
@@ -241,7 +242,7 @@ def map_path(
         if not ws[0].from_residual:
             d = lik.column_scale
             L1 = np.array([np.broadcast_to(pk.l1, (p,)) / d for pk in pens])
-            L2 = np.array([np.broadcast_to(pk.l2, (p,)) / d**2 for pk in pens])
+            L2 = np.array([np.broadcast_to(pk.l2, (p,)) / d / d for pk in pens])
             kkts[:] = residual_certificates(lik, coefs * d, L1, L2)
             for k in np.flatnonzero(kkts > KKT_TOL):
                 out = solve_penalty(lik, pens[k], w0=coefs[k])
