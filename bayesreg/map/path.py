@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,33 @@ from bayesreg.priors import Prior, check_prior
 __all__ = ["MapPath", "map_path", "default_factors"]
 
 
+class _Priors(Sequence):
+    """The prior at each point of a path, from its penalty, made when first read."""
+
+    def __init__(self, penalties: list[Penalty], sigma: float | None) -> None:
+        self._penalties, self._sigma = penalties, sigma
+        self._made: dict[int, Prior] = {}
+
+    def __len__(self) -> int:
+        return len(self._penalties)
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        k = range(len(self))[k]  # negative indices, and IndexError past the end
+        if k not in self._made:
+            from bayesreg.convert import prior_from_penalty
+
+            self._made[k] = prior_from_penalty(self._penalties[k], self._sigma)
+        return self._made[k]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
 @dataclass
 class MapPath:
     r"""MAP coefficients along a path of penalties :math:`f_k \cdot (\lambda_1, \lambda_2)`.
@@ -36,8 +64,9 @@ class MapPath:
     penalties : list of Penalty
         :math:`(f_k\lambda_1, f_k\lambda_2)` in the likelihood's dispersion units (σ² for
         the Gaussian family, 1 for Bernoulli and Poisson).
-    priors : list of Prior
-        The prior of the base family at each point (scales shrink as :math:`f_k` grows).
+    priors : sequence of Prior
+        The prior of the base family at each point (scales shrink as :math:`f_k` grows),
+        made on first access (a hundred priors cost more than a warm-started path point).
     coefs : ndarray of shape (n_points, n_features)
     intercepts : ndarray of shape (n_points,)
     kkt_residuals : ndarray of shape (n_points,)
@@ -62,7 +91,7 @@ class MapPath:
 
     factors: np.ndarray
     penalties: list[Penalty]
-    priors: list[Prior]
+    priors: Sequence[Prior]
     coefs: np.ndarray
     intercepts: np.ndarray
     kkt_residuals: np.ndarray
@@ -180,8 +209,6 @@ def map_path(
     -------
     MapPath
     """
-    from bayesreg.convert import prior_from_penalty
-
     prior = check_prior(prior)
     fam = likelihood_family(family)
     sigma = fam.penalty_sigma(sigma)
@@ -255,7 +282,7 @@ def map_path(
     return MapPath(
         factors=f,
         penalties=pens,
-        priors=[prior_from_penalty(pk, sigma) for pk in pens],
+        priors=_Priors(pens, sigma),
         coefs=coefs,
         intercepts=intercepts,
         kkt_residuals=kkts,
