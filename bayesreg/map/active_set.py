@@ -629,7 +629,34 @@ def solve_l1(
     ws, fac = _workspace if _workspace is not None else workspace(lik)
     thr = tol * max(zero_threshold(lik), 1e-300)
     with single_threaded_blas():
+        if ws.full is not None:  # the Gram matrix is formed: the compiled solve first
+            out = _solve_from_gram(lik, ws.full, l1v, l2v, w0, thr)
+            if out is not None:
+                return out
         return _solve_l1(lik, ws, fac, l1v, l2v, w0, thr, tol, max_iter)
+
+
+#: rounds of the compiled solve before the active-set iterations take over, and the most
+#: coordinate-descent sweeps in each (a round ends at the first sweep that keeps the signs)
+GRAM_ROUNDS, GRAM_SWEEPS = 8, 20
+
+
+def _solve_from_gram(
+    lik: GaussianDatafit, Q: np.ndarray, l1: np.ndarray, l2: np.ndarray,
+    w0: np.ndarray | None, thr: float,
+) -> SolverOutput | None:
+    """:func:`bayesreg.map._gram_kernel.gram_point` from ``w0``; None where it does not
+    settle the point (the active-set iterations then solve it)."""
+    from bayesreg.map._gram_kernel import gram_point
+
+    w = np.zeros(lik.n_features) if w0 is None else np.array(w0, dtype=float, copy=True)
+    try:
+        settled, rounds = gram_point(Q, lik.q, l1, l2, w, thr, GRAM_ROUNDS, GRAM_SWEEPS)
+    except np.linalg.LinAlgError:  # a support system that is not positive definite
+        return None
+    if not settled:
+        return None
+    return SolverOutput(w, int(rounds), kkt_residual(w, _times(Q, w) - lik.q + l2 * w, l1, lik.q))
 
 
 def _solve_l1(
