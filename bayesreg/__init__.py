@@ -38,6 +38,7 @@ _LAZY = {
     "SufficientStatistics": "bayesreg.datafits",
     "BayesianLasso": "bayesreg.priors",
     "Horseshoe": "bayesreg.priors",
+    "HorseshoePlus": "bayesreg.priors",
     "SpikeAndSlab": "bayesreg.priors",
     "sample_posterior": "bayesreg.mcmc",
     "predict_posterior": "bayesreg.mcmc",

@@ -5,7 +5,7 @@ converters, the command line, the scikit-learn validation grid, the estimators, 
 and the demo — reads these two tables, so a new family is one entry here (plus its class).
 
 * :data:`PRIOR_FAMILIES`: coefficient priors (``gaussian``, ``laplace``, ``elasticnet``,
-  ``bayesianlasso``, ``horseshoe``).
+  ``bayesianlasso``, ``horseshoe``, ``horseshoeplus``, ``spikeandslab``).
 * :data:`LIKELIHOOD_FAMILIES`: datafits (``gaussian``, ``bernoulli``, ``poisson``).
 
 A *scale* (:data:`Scale`) is what a penalty family is built from: one number ``s`` is every
@@ -270,6 +270,10 @@ PRIOR_FAMILIES: dict[str, PriorFamily] = {
         ),
         PriorFamily(
             "horseshoe", "bayesreg.priors.Horseshoe", "Horseshoe", ("hs",), color="#009E73",
+        ),
+        PriorFamily(
+            "horseshoeplus", "bayesreg.priors.HorseshoePlus", "Horseshoe+",
+            ("horseshoe-plus", "horseshoe_plus", "hsplus"), color="#000000",
         ),
         PriorFamily(
             "spikeandslab", "bayesreg.priors.SpikeAndSlab", "Spike and slab",

@@ -19,7 +19,8 @@ method / attribute                  used by
                                     problem of the proximal-Newton solver otherwise
 :meth:`Datafit.lambda_max`          the L1 weight above which :math:`w = 0` is the MAP
 :meth:`Datafit.pymc_data`,          the PyMC model (:mod:`bayesreg.mcmc.model`)
-:meth:`Datafit.pymc_loglik`
+:meth:`Datafit.pymc_loglik`,
+:meth:`Datafit.pymc_structure`
 :meth:`Datafit.pointwise_log_likelihood`  LOO / WAIC after sampling
 :meth:`Datafit.mean`,               :func:`bayesreg.predict_posterior`
 :meth:`Datafit.predictive_draws`
@@ -140,6 +141,12 @@ class Datafit(ABC):
     @abstractmethod
     def pymc_data(self) -> dict[str, Any]:
         """Arrays the PyMC likelihood reads from ``pm.Data`` (swapped on re-fits)."""
+
+    def pymc_structure(self) -> tuple:
+        """What of the likelihood's PyMC graph is not ``pm.Data`` (part of the compiled
+        model's key: another value builds another model). Empty by default; the Gaussian
+        datafit names its form (rows or sufficient statistics)."""
+        return ()
 
     @abstractmethod
     def pymc_loglik(self, coef: Any, data: dict[str, Any], sigma: Any) -> Any:

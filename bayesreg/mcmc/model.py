@@ -15,10 +15,12 @@ assembled from the protocol of its parts, and knowing nothing else about them:
 * ``coef`` is the prior's :meth:`~bayesreg.priors.Prior.to_pymc`, over ``feature``;
 * the likelihood is the datafit's :meth:`~bayesreg.datafits.Datafit.pymc_loglik`, which
   also creates ``intercept`` when there is one. For the Gaussian datafit it is the
-  sufficient-statistics form, :math:`O(p^2)` per gradient whatever ``n``.
+  sufficient-statistics form, :math:`O(p^2)` per gradient whatever ``n``, or, when the
+  rows are in memory and fewer than the features, the row form, :math:`O(np)` per
+  gradient and no Gram matrix (:attr:`~bayesreg.datafits.GaussianDatafit.pymc_form`).
 
-One model is built per :class:`~bayesreg.mcmc.problem.ModelKey` (likelihood family,
-prior structure, ``p``, intercept, σ treatment) and cached with what the backends
+One model is built per :class:`~bayesreg.mcmc.problem.ModelKey` (likelihood family and
+form, prior structure, ``p``, intercept, σ treatment) and cached with what the backends
 compiled from it: another prior scale, ``y``, weights or fixed σ only swap data.
 """
 

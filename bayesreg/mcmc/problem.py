@@ -73,6 +73,9 @@ class ModelKey:
     n_features: int
     fit_intercept: bool
     sigma_mode: str
+    #: the datafit's :meth:`~bayesreg.datafits.Datafit.pymc_structure` (the Gaussian
+    #: likelihood's row or sufficient-statistics form)
+    datafit_structure: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,7 +167,7 @@ class PosteriorProblem:
         """The structure of the compiled model (:class:`ModelKey`)."""
         return ModelKey(
             self.family, tuple(self.prior.pymc_structure()), self.n_features,
-            self.fit_intercept, self.sigma_mode,
+            self.fit_intercept, self.sigma_mode, tuple(self.datafit.pymc_structure()),
         )
 
     def noise_data(self) -> dict[str, float]:
@@ -240,7 +243,11 @@ def _feature_names(X: Any, given: Any, n_features: int) -> tuple[str, ...]:
 
 
 def prior_params(prior: Prior) -> str:
-    """The prior's dataclass fields as a JSON object (``'{"scale": 0.5}'``), exact to the bit."""
+    """The prior's dataclass fields as a JSON object (``'{"scale": 0.5}'``), exact to the bit.
+
+    A flat coefficient's infinite scale is written ``Infinity`` (as :func:`json.dumps` does,
+    and :func:`json.loads` reads back); a scale is never NaN.
+    """
     import json
     from dataclasses import fields
 
@@ -251,4 +258,4 @@ def prior_params(prior: Prior) -> str:
             return [plain(v) for v in value]
         return value.item() if isinstance(value, np.generic) else value
 
-    return json.dumps({f.name: plain(getattr(prior, f.name)) for f in fields(prior)}, allow_nan=False)
+    return json.dumps({f.name: plain(getattr(prior, f.name)) for f in fields(prior)})

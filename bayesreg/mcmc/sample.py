@@ -60,7 +60,10 @@ def sample_posterior(
 
     with a flat prior on the intercept :math:`b`. The likelihood is evaluated through
     sufficient statistics (:mod:`bayesreg.datafits.gaussian`), so a gradient costs
-    :math:`O(p^2)` for any number of rows; the pointwise log-likelihood (for LOO) is
+    :math:`O(p^2)` for any number of rows, or, when there are fewer rows (of positive
+    weight) than features, from the rows themselves, :math:`O(np)` per gradient and no
+    :math:`p\times p` Gram matrix (:attr:`bayesreg.datafits.GaussianDatafit.pymc_form`);
+    the pointwise log-likelihood (for LOO) is
     computed after sampling. The model is compiled once per structure (prior family,
     ``p``, intercept, σ treatment) and re-used: another prior scale, ``y``, weights or
     fixed σ only swap data (see :mod:`bayesreg.mcmc.model`).
@@ -71,7 +74,9 @@ def sample_posterior(
         Design; a DataFrame's column names become the ``feature`` coordinates.
     y : array-like of shape (n_samples,)
     prior : Prior
-        ``Gaussian``, ``Laplace``, ``ElasticNet``, ``BayesianLasso`` or ``Horseshoe``.
+        ``Gaussian``, ``Laplace``, ``ElasticNet``, ``BayesianLasso``, ``Horseshoe``,
+        ``HorseshoePlus`` or ``SpikeAndSlab`` (whose inclusion probabilities only the Gibbs
+        sampler records).
     sigma : float, None or "jeffreys", default=None
         A float fixes the noise standard deviation. ``None`` learns it with the
         weakly-informative prior :math:`\sigma\sim\text{half-}t_3(0, s_y)`, :math:`s_y`

@@ -8,7 +8,14 @@ from typing import Any
 from bayesreg.plots._inputs import feature_rows, posterior_series, series_priors
 from bayesreg.plots._style import MAX_LABEL_CHARS, new_figure, row_panel, series_colors, styled
 from bayesreg.priors import Prior
-from bayesreg.stats import default_eps, posterior_mass_near_zero, prior_mass_near_zero
+from bayesreg.stats import (
+    default_eps,
+    has_inclusion,
+    inclusion_probability,
+    posterior_mass_near_zero,
+    prior_inclusion_probability,
+    prior_mass_near_zero,
+)
 
 __all__ = ["mass_near_zero_plot"]
 
@@ -25,13 +32,23 @@ def mass_near_zero_plot(
     max_label_chars: int = MAX_LABEL_CHARS,
 ) -> Any:
     r"""Bars of :math:`P(|\beta_j| < \varepsilon \mid y)` per coefficient and prior, with
-    each prior's own :math:`P(|\beta| < \varepsilon)` as a dashed line.
+    each prior's own :math:`P(|\beta| < \varepsilon)` as a dashed line; for a spike-and-slab
+    posterior also :math:`P(\gamma_j = 0\mid y)`, the posterior probability of the spike.
 
     The two numbers come from :func:`bayesreg.stats.posterior_mass_near_zero` and
     :func:`bayesreg.stats.prior_mass_near_zero`. A coefficient whose posterior mass near
     zero exceeds the prior's is one the data pushed towards zero; the Laplace prior
     starts higher (its density peaks at 0) and keeps more mass there. One row per
     coefficient (horizontal bars), so any number of features and long names fit.
+
+    A posterior that records the variable ``inclusion`` (the spike and slab under the Gibbs
+    sampler, :class:`~bayesreg.priors.SpikeAndSlab`) also gets a diamond per coefficient at
+    :math:`P(\gamma_j = 0\mid y) = 1 - P(\gamma_j = 1\mid y)`
+    (:func:`bayesreg.stats.inclusion_probability`) on its bar's row, and a dotted line at
+    the prior's :math:`P(\gamma = 0) = 1 - E\theta`
+    (:func:`bayesreg.stats.prior_inclusion_probability`): the probability that the
+    coefficient belongs to the spike. It is close to the bar only when ε separates the
+    spike from the slab (:math:`s_0 \ll \varepsilon \ll s_1`).
 
     Parameters
     ----------
@@ -56,7 +73,10 @@ def mass_near_zero_plot(
     -------
     matplotlib.figure.Figure
         One axes, feature ``r`` (of those shown) at y = -r; bar containers carry
-        ``gid="posterior/<label>"``, prior lines ``gid="prior/<label>"``.
+        ``gid="posterior/<label>"``, prior lines ``gid="prior/<label>"``; for posteriors
+        with inclusion probabilities, the diamonds (one Line2D, x = P(γ_j = 0 | y), y = the
+        bars' centres) ``gid="exclusion/<label>"`` and the prior's dotted line
+        ``gid="prior-exclusion/<label>"``.
     """
     posts = posterior_series(posteriors, var_name)
     pri = series_priors(posts, priors)
@@ -69,11 +89,20 @@ def mass_near_zero_plot(
     colors = series_colors(pri)
     for i, (label, dt) in enumerate(posts.items()):
         post = posterior_mass_near_zero(dt, eps, var_name=var_name).values[rows.index]
-        ax.barh(rows.y - (i - (k - 1) / 2) * width, post, height=width * 0.95, color=colors[label],
+        y = rows.y - (i - (k - 1) / 2) * width
+        ax.barh(y, post, height=width * 0.95, color=colors[label],
                 label=f"{label}: posterior P(|β_j|<ε | y)", gid=f"posterior/{label}")
         pm = prior_mass_near_zero(pri[label], eps)
         ax.axvline(pm, color=colors[label], ls="--", lw=1.3, label=f"{label}: prior P(|β|<ε) = {pm:.3f}",
                    gid=f"prior/{label}")
+        if has_inclusion(dt):
+            spike = 1.0 - inclusion_probability(dt).values[rows.index]
+            ax.plot(spike, y, ls="none", marker="D", ms=6, mfc=colors[label], mec="black", mew=0.8, clip_on=False,
+                    label=f"{label}: posterior P(γ_j = 0 | y) (spike)", gid=f"exclusion/{label}")
+            theta = prior_inclusion_probability(pri[label])
+            if theta is not None:
+                ax.axvline(1.0 - theta, color=colors[label], ls=":", lw=1.3,
+                           label=f"{label}: prior P(γ = 0) = {1.0 - theta:.3f}", gid=f"prior-exclusion/{label}")
     rows.apply(ax)
     ax.set_xlim(0, 1.02)
     ax.grid(axis="y", visible=False)

@@ -5,10 +5,11 @@ from bayesreg.priors.bayesian_lasso import BayesianLasso
 from bayesreg.priors.elastic_net import ElasticNet
 from bayesreg.priors.gaussian import Gaussian
 from bayesreg.priors.horseshoe import Horseshoe
+from bayesreg.priors.horseshoe_plus import HorseshoePlus
 from bayesreg.priors.laplace import Laplace
 from bayesreg.priors.spike_and_slab import SpikeAndSlab
 
 __all__ = [
     "Prior", "ScaleMixture", "Gaussian", "Laplace", "ElasticNet", "BayesianLasso", "Horseshoe",
-    "SpikeAndSlab", "check_prior",
+    "HorseshoePlus", "SpikeAndSlab", "check_prior",
 ]

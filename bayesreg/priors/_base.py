@@ -57,7 +57,10 @@ from bayesreg.penalty import Penalty
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
 
-__all__ = ["Prior", "ScaleMixture", "check_scale", "check_prior", "penalty_weight", "scale_from_weight"]
+__all__ = [
+    "Prior", "HierarchicalPrior", "ScaleMixture", "check_scale", "check_prior", "penalty_weight",
+    "scale_from_weight",
+]
 
 
 #: a prior's scales (and other positive reals) are checked by the package-wide check
@@ -279,6 +282,46 @@ class Prior(ABC):
 
     def __hash__(self) -> int:
         return hash((type(self),) + tuple(value_key(getattr(self, f.name)) for f in fields(self)))
+
+
+@dataclass(frozen=True)
+class HierarchicalPrior(Prior):
+    """A prior known through its hierarchy only (the horseshoes): its marginal density has no
+    closed form, so :meth:`logpdf` raises NotImplementedError, :meth:`mass_near_zero` is a Monte
+    Carlo estimate from :meth:`rvs`, and there is no fixed penalty (hence no MAP).
+
+    Subclasses name themselves in messages (``label``) and say what the marginal integrates
+    over (``marginal_over``).
+    """
+
+    has_penalty = False
+    label: ClassVar[str] = "prior"
+    marginal_over: ClassVar[str] = "its hyper-parameters"
+
+    def _no_density(self, what: str):
+        raise NotImplementedError(
+            f"{type(self).__name__}.{what}: the {self.label}'s marginal density has no closed form "
+            f"(an integral over {self.marginal_over}); use rvs() for draws or sample_posterior "
+            "for the posterior"
+        )
+
+    def logpdf(self, w):
+        self._no_density("logpdf")
+
+    def grad_logpdf(self, w):
+        self._no_density("grad_logpdf")
+
+    def mass_near_zero(self, eps: float) -> float:
+        """Monte-Carlo estimate from 200 000 prior draws (no closed form)."""
+        eps = check_scale("eps", eps)
+        return float(np.mean(np.abs(self.rvs(200_000, random_state=0)) < eps))
+
+    def penalty(self, sigma: float) -> Penalty:
+        raise ValueError(f"the {self.label} has no fixed penalty; use sample_posterior")
+
+    @classmethod
+    def from_penalty(cls, penalty: Penalty, sigma: float) -> Prior:
+        raise ValueError(f"the {cls.label} has no penalty form; construct {cls.__name__}(...) directly")
 
 
 class ScaleMixture(ABC):

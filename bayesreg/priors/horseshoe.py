@@ -8,14 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from bayesreg.penalty import Penalty
-from bayesreg.priors._base import Prior, check_scale
+from bayesreg.priors._base import HierarchicalPrior, check_scale
 
 __all__ = ["Horseshoe"]
 
 
 @dataclass(frozen=True, repr=False)
-class Horseshoe(Prior):
+class Horseshoe(HierarchicalPrior):
     r"""Regularised ("Finnish") horseshoe prior, in its non-centred form.
 
     .. math::
@@ -61,7 +60,8 @@ class Horseshoe(Prior):
     horseshoe and other shrinkage priors", Electronic Journal of Statistics 11(2).
     """
 
-    has_penalty = False
+    label = "horseshoe"
+    marginal_over = "tau, lambda_j and c^2"
 
     global_scale: float = 0.1
     slab_scale: float | None = 2.0
@@ -85,24 +85,6 @@ class Horseshoe(Prior):
             check_scale("n_samples", n_samples)
         )
         return cls(global_scale=tau0, **kwargs)
-
-    def _no_density(self, what: str):
-        raise NotImplementedError(
-            f"Horseshoe.{what}: the regularised horseshoe's marginal density has no closed "
-            "form (an integral over tau, lambda_j and c^2); use rvs() for draws or "
-            "sample_posterior for the posterior"
-        )
-
-    def logpdf(self, w):
-        self._no_density("logpdf")
-
-    def grad_logpdf(self, w):
-        self._no_density("grad_logpdf")
-
-    def mass_near_zero(self, eps: float) -> float:
-        """Monte-Carlo estimate from 200 000 prior draws (no closed form)."""
-        eps = check_scale("eps", eps)
-        return float(np.mean(np.abs(self.rvs(200_000, random_state=0)) < eps))
 
     def variance(self) -> float:
         """Monte-Carlo estimate from 200 000 prior draws (finite: :math:`w_j^2 \\le z_j^2 c^2`);
@@ -136,13 +118,6 @@ class Horseshoe(Prior):
         c2 = 1.0 / rng.gamma(nu / 2.0, 2.0 / (nu * s**2), size=size)
         lam_t2 = c2 * lam**2 / (c2 + tau**2 * lam**2)
         return rng.standard_normal(size=size) * tau * np.sqrt(lam_t2)
-
-    def penalty(self, sigma: float) -> Penalty:
-        raise ValueError("the horseshoe has no fixed penalty; use sample_posterior")
-
-    @classmethod
-    def from_penalty(cls, penalty: Penalty, sigma: float) -> Horseshoe:
-        raise ValueError("the horseshoe has no penalty form; construct Horseshoe(...) directly")
 
     # -------------------------------------------------------------- PyMC
     def pymc_data(self) -> dict[str, float]:

@@ -14,6 +14,8 @@ mixing distribution:
   :math:`\mathrm{Gamma}(r, \delta)` (BayesianLasso);
 * :class:`HorseshoeMixture`: half-Cauchy local and global scales and the slab
   :math:`c^2` (Horseshoe, plain and regularised);
+* :class:`HorseshoePlusMixture`: the same with a half-Cauchy on each local scale's scale
+  (HorseshoePlus);
 * :class:`SpikeAndSlabMixture`: :math:`v_j\in\{s_0^2, s_1^2\}` by an indicator
   :math:`\gamma_j\sim\mathrm{Bernoulli}(\theta)` (SpikeAndSlab).
 
@@ -32,8 +34,9 @@ import numpy as np
 from bayesreg.priors._base import ScaleMixture
 
 __all__ = [
-    "FixedVariance", "LaplaceMixture", "BayesianLassoMixture", "HorseshoeMixture",
+    "FixedVariance", "LaplaceMixture", "BayesianLassoMixture", "HorseshoeMixture", "HorseshoePlusMixture",
     "SpikeAndSlabMixture", "inverse_gamma", "inverse_gaussian", "slice_step", "draw_local_precision",
+    "draw_local_scale_split",
 ]
 
 State = dict[str, np.ndarray]
@@ -100,13 +103,17 @@ def slice_step(
 
 # ------------------------------------------------------------------------ mixtures
 class FixedVariance(ScaleMixture):
-    r""":math:`w_j\sim\mathcal N(0, \tau^2)`: a Gaussian prior, with no mixing variable."""
+    r""":math:`w_j\sim\mathcal N(0, \tau_j^2)`: a Gaussian prior, with no mixing variable.
 
-    def __init__(self, variance: float) -> None:
-        self.variance = float(variance)
+    ``variance`` is one :math:`\tau^2` for every coefficient or one per coefficient
+    (:math:`\infty`: a flat coefficient).
+    """
+
+    def __init__(self, variance: float | np.ndarray) -> None:
+        self.variance = np.asarray(variance, dtype=float)
 
     def init(self, n_features, rng):
-        return {"v": np.full(n_features, self.variance)}
+        return {"v": np.broadcast_to(self.variance, (n_features,)).copy()}
 
     def variances(self, state):
         return state["v"]
@@ -130,37 +137,48 @@ class LaplaceMixture(ScaleMixture):
     :math:`e^{-w^2/(2\tau^2)}`, which leaves the conditional of :math:`\eta_j` unchanged and
     adds :math:`1/\tau^2` to the prior precision: :math:`v_j = (1/\eta_j + 1/\tau^2)^{-1}`.
 
+    Both may be one per coefficient (:math:`\lambda_j = 1/b_j`, :math:`\tau_j`). A flat
+    Laplace factor (:math:`b_j = \infty`, :math:`\lambda_j = 0`) has :math:`\eta_j = \infty`
+    throughout, so :math:`v_j = \tau_j^2` (:math:`\infty`, flat, without a Gaussian factor).
+
     Parameters
     ----------
-    lam2 : float
+    lam2 : float or ndarray
         :math:`\lambda^2 = 1/b^2`.
-    l2_precision : float, default 0
+    l2_precision : float or ndarray, default 0
         :math:`1/\tau^2` of the Gaussian factor.
     """
 
-    def __init__(self, lam2: float, l2_precision: float = 0.0) -> None:
-        self.lam2 = float(lam2)
-        self.l2_precision = float(l2_precision)
+    def __init__(self, lam2: float | np.ndarray, l2_precision: float | np.ndarray = 0.0) -> None:
+        self.lam2 = np.asarray(lam2, dtype=float)
+        self.l2_precision = np.asarray(l2_precision, dtype=float)
 
-    def _lam2(self, state: State) -> float:
+    def _lam2(self, state: State) -> np.ndarray:
         return self.lam2
 
     def init(self, n_features, rng):
         # the prior mean of eta, 2/lam^2, spread by a factor of about e between chains
-        return {"eta": np.full(n_features, 2.0 / self.lam2) * np.exp(rng.uniform(-1, 1, n_features))}
+        with np.errstate(divide="ignore"):
+            mean = np.broadcast_to(2.0 / self.lam2, (n_features,))
+        return {"eta": mean * np.exp(rng.uniform(-1, 1, n_features))}
 
     def variances(self, state):
-        if self.l2_precision:
-            return 1.0 / (1.0 / state["eta"] + self.l2_precision)
+        if np.any(self.l2_precision):
+            with np.errstate(divide="ignore"):  # both factors flat: v_j = inf
+                return 1.0 / (1.0 / state["eta"] + self.l2_precision)
         return state["eta"]
 
     def update(self, state, w, sigma2, rng):
-        lam2 = self._lam2(state)
+        lam2 = np.broadcast_to(self._lam2(state), w.shape)
+        flat = lam2 == 0.0
         # 1/eta | w ~ IG(mean sqrt(lam2 s2) / |w|, shape lam2), s2 = sigma^2 when noise-scaled
         s2 = sigma2 if self.noise_scaled else 1.0
-        inv_mean = np.abs(w) / math.sqrt(lam2 * s2)
+        with np.errstate(divide="ignore"):
+            inv_mean = np.abs(w) / np.sqrt(lam2 * s2)
+        if flat.any():
+            inv_mean, lam2 = np.where(flat, 0.0, inv_mean), np.where(flat, 1.0, lam2)
         eta = 1.0 / inverse_gaussian(inv_mean, lam2, rng)
-        return {**state, "eta": eta}
+        return {**state, "eta": np.where(flat, np.inf, eta) if flat.any() else eta}
 
 
 class BayesianLassoMixture(LaplaceMixture):
@@ -297,7 +315,9 @@ class HorseshoeMixture(ScaleMixture):
     def init(self, n_features, rng):
         state = {
             "lam2": np.exp(rng.uniform(-1, 1, n_features)),
-            "tau2": np.asarray(self.global_scale**2), "xi": np.asarray(self.global_scale**2),
+            # ξ is in the units of 1/τ²: its prior IG(1/2, 1/τ0²) has scale 1/τ0² (starting it at
+            # τ0² made the first sweeps, hence every draw, depend on the units of y)
+            "tau2": np.asarray(self.global_scale**2), "xi": np.asarray(1.0 / self.global_scale**2),
         }
         if self._slab:
             state["c2"] = np.asarray(self.slab_scale**2)
@@ -316,7 +336,8 @@ class HorseshoeMixture(ScaleMixture):
         tau2, xi = float(state["tau2"]), float(state["xi"])
         c2 = float(state["c2"]) if self._slab else math.inf
         new = dict(state)
-        lam2 = 1.0 / draw_local_precision(w2 / (2.0 * tau2), tau2 / c2, rng)
+        s2 = self._local_scale2(state)  # λ_j ~ C+(0, s_j): w_j/s_j has the plain horseshoe's local scale
+        lam2 = s2 / draw_local_precision(w2 / (2.0 * tau2 * s2), tau2 / c2, rng)
         tau2_new = float(inverse_gamma(0.5 * (p + 1), 1.0 / xi + 0.5 * float(np.sum(w2 / lam2)), rng))
         if self._slab:
             log_ratio = 0.5 * float(np.sum(np.log1p(tau2_new * lam2 / c2) - np.log1p(tau2 * lam2 / c2)))
@@ -325,7 +346,7 @@ class HorseshoeMixture(ScaleMixture):
         else:
             tau2 = tau2_new
         xi = float(inverse_gamma(1.0, 1.0 / self.global_scale**2 + 1.0 / tau2, rng))
-        h = self._rescale(tau2, lam2, xi, rng)
+        h = self._rescale(tau2, lam2, xi, rng, s2)
         lam2, tau2 = lam2 / h, tau2 * h
         new.update(lam2=lam2, tau2=np.asarray(tau2), xi=np.asarray(xi))
         if self._slab:
@@ -352,7 +373,9 @@ class HorseshoeMixture(ScaleMixture):
         :math:`\eta` by one slice step in :math:`\log\eta`. Measured on n = 125, p = 250
         (every coefficient, every sweep): the smallest ESS of ``coef`` triples.
         """
-        tau2 = float(state["tau2"])
+        s2 = self._local_scale2(state)
+        s2j = float(s2[j]) if np.ndim(s2) else float(s2)  # λ_j ~ C+(0, s_j): τ² s_j² plays τ²
+        tau2 = float(state["tau2"]) * s2j
         inv_c2 = 1.0 / float(state["c2"]) if self._slab else 0.0
         c2s, qs = c * c / (2.0 * sigma2), q / sigma2
 
@@ -364,8 +387,8 @@ class HorseshoeMixture(ScaleMixture):
             return 0.5 * t - math.log1p(math.exp(t)) - 0.5 * math.log1p(v * qs) + c2s * v / (sigma2 + v * q)
 
         lam2 = state["lam2"]
-        t = slice_step(logf, -math.log(lam2[j]), rng)
-        lam2[j] = math.exp(-t)
+        t = slice_step(logf, -math.log(lam2[j] / s2j), rng)
+        lam2[j] = s2j * math.exp(-t)
         v = var(t)
         return (c * v + math.sqrt(sigma2 * v * (sigma2 + v * q)) * rng.standard_normal()) / (sigma2 + v * q)
 
@@ -398,19 +421,25 @@ class HorseshoeMixture(ScaleMixture):
         out["tau_accept"] = np.asarray(float(accept))
         return out
 
+    def _local_scale2(self, state: State) -> float | np.ndarray:
+        r""":math:`s_j^2` of the local scales' prior :math:`\lambda_j\sim\mathrm C^+(0, s_j)`: 1 here
+        (the horseshoe+ puts a half-Cauchy on :math:`s_j`, :class:`HorseshoePlusMixture`)."""
+        return 1.0
+
     @staticmethod
-    def _rescale(tau2: float, lam2: np.ndarray, xi: float, rng) -> float:
+    def _rescale(tau2: float, lam2: np.ndarray, xi: float, rng, s2: float | np.ndarray = 1.0) -> float:
         r"""A draw of :math:`h` for the move :math:`\tau^2\to h\tau^2`, :math:`\lambda_j^2\to\lambda_j^2/h`.
 
         The move leaves every :math:`u_j = \tau^2\lambda_j^2`, hence the likelihood and the
         prior of :math:`w`, unchanged: only the priors :math:`\mathrm{IG}(\tau^2\mid 1/2, 1/\xi)`
-        and :math:`p(\lambda_j^2)\propto\lambda_j^{-1}/(1+\lambda_j^2)` see it. With the
-        Jacobian :math:`h^{1-p}` and the Haar measure :math:`dh/h` of the scale group (Liu &
+        and :math:`p(\lambda_j^2)\propto\lambda_j^{-1}/(s_j^2+\lambda_j^2)` (that of
+        :math:`\lambda_j\sim\mathrm C^+(0, s_j)`, :math:`s_j = 1` for the horseshoe) see it. With
+        the Jacobian :math:`h^{1-p}` and the Haar measure :math:`dh/h` of the scale group (Liu &
         Sabatti 2000) the conditional of :math:`h` is
 
         .. math::
 
-            p(h) \propto h^{(p-1)/2}\, e^{-1/(\xi\tau^2 h)}\prod_j (h + \lambda_j^2)^{-1}
+            p(h) \propto h^{(p-1)/2}\, e^{-1/(\xi\tau^2 h)}\prod_j (s_j^2 h + \lambda_j^2)^{-1}
             \quad\text{w.r.t. } dh/h,
 
         sampled by one slice step in :math:`\log h` from :math:`h = 1`. τ and the λ_j
@@ -421,7 +450,7 @@ class HorseshoeMixture(ScaleMixture):
         alpha = 1.0 / (xi * tau2)
 
         def logf(t: float) -> float:
-            return k * t - alpha * math.exp(-t) - float(np.log(math.exp(t) + lam2).sum())
+            return k * t - alpha * math.exp(-t) - float(np.log(math.exp(t) * s2 + lam2).sum())
 
         return math.exp(slice_step(logf, 0.0, rng, width=min(2.0, 3.0 / math.sqrt(k + 1.0))))
 
@@ -517,6 +546,115 @@ def _g2_mass(m: np.ndarray, small: np.ndarray, root_k: float):
     if root_k == 0:
         return 0.0
     return root_k * np.where(small, np.pi * np.exp(1.0 - m), np.sqrt(np.pi / m))
+
+
+class HorseshoePlusMixture(HorseshoeMixture):
+    r"""The horseshoe+ of Bhadra, Datta, Polson & Willard (2017): a half-Cauchy on each local scale's scale.
+
+    .. math::
+
+        w_j\mid\lambda_j,\tau\sim\mathcal N(0, \tau^2\lambda_j^2),\qquad
+        \lambda_j\mid\eta_j\sim\mathrm C^+(0, \eta_j),\qquad \eta_j\sim\mathrm C^+(0, 1),\qquad
+        \tau\sim\mathrm C^+(0, \tau_0).
+
+    **Auxiliary form.** A half-Cauchy is an inverse-gamma scale mixture (Makalic & Schmidt
+    2016): :math:`x\sim\mathrm C^+(0, A)` iff :math:`x^2\mid a\sim\mathrm{IG}(1/2, 1/a)`,
+    :math:`a\sim\mathrm{IG}(1/2, 1/A^2)`. Applied to :math:`\lambda_j` and to :math:`\eta_j`,
+
+    .. math::
+
+        \lambda_j^2\mid\nu_j\sim\mathrm{IG}(\tfrac12, 1/\nu_j),\quad
+        \nu_j\mid\eta_j\sim\mathrm{IG}(\tfrac12, 1/\eta_j^2),\quad
+        \eta_j^2\mid\psi_j\sim\mathrm{IG}(\tfrac12, 1/\psi_j),\quad
+        \psi_j\sim\mathrm{IG}(\tfrac12, 1),
+
+    and multiplying the densities (:math:`\mathrm{IG}(x\mid\alpha,\beta)\propto
+    \beta^\alpha x^{-\alpha-1}e^{-\beta/x}`) every full conditional is an inverse gamma:
+
+    .. math::
+
+        \lambda_j^2 &\sim \mathrm{IG}\big(1, 1/\nu_j + w_j^2/(2\tau^2)\big), &
+        \nu_j &\sim \mathrm{IG}\big(1, 1/\eta_j^2 + 1/\lambda_j^2\big),\\
+        \eta_j^2 &\sim \mathrm{IG}\big(1, 1/\nu_j + 1/\psi_j\big), &
+        \psi_j &\sim \mathrm{IG}\big(1, 1 + 1/\eta_j^2\big),
+
+    (from :math:`\nu^{-1/2}e^{-1/(\nu\lambda^2)}\cdot\nu^{-3/2}e^{-1/(\eta^2\nu)}` for
+    :math:`\nu_j`, :math:`(\eta^2)^{-1/2}e^{-1/(\eta^2\nu)}\cdot(\eta^2)^{-3/2}e^{-1/(\psi\eta^2)}`
+    for :math:`\eta_j^2`, and likewise), with τ's exactly as for the horseshoe. Makalic &
+    Schmidt's bayesreg samples a parameter-expanded version of these four steps.
+
+    **Here** both auxiliaries are integrated out, as :class:`HorseshoeMixture` does for the
+    horseshoe, and the local scale is drawn in two exact steps:
+
+    * :math:`\lambda_j\mid w_j, \tau, \eta_j`: writing :math:`\lambda_j = \eta_j u_j`,
+      :math:`u_j\sim\mathrm C^+(0,1)` is a horseshoe local scale for the global scale
+      :math:`\tau\eta_j`, so :math:`1/u_j^2` is drawn by :func:`draw_local_precision` with
+      :math:`\mu_j = w_j^2/(2\tau^2\eta_j^2)` (and the site and ridge moves of the horseshoe
+      take :math:`\lambda_j\sim\mathrm C^+(0, s_j)`, :math:`s_j = \eta_j`);
+    * :math:`\eta_j\mid\lambda_j`, which does not see :math:`w_j`: in :math:`e = \eta_j^2`,
+
+      .. math::
+
+          p(e\mid\lambda_j)\propto\frac{\eta}{(\eta^2+\lambda_j^2)(1+\eta^2)}\frac{d\eta}{de}
+              \propto\frac{1}{(e + a)(1 + e)},\qquad a = \lambda_j^2,
+
+      whose distribution function is :math:`F(e) = \log\frac{e + a}{a(e + 1)}\big/\log\frac1a`,
+      drawn exactly by inversion (:func:`draw_local_scale_split`). Given the product
+      :math:`\tau\lambda_j` the data fix, this step re-splits :math:`\lambda_j` between
+      :math:`\eta_j` and :math:`u_j` in one move, where the auxiliary chain
+      :math:`\lambda\to\nu\to\eta\to\psi` walks.
+
+    The posterior reports ``tau``, ``lam`` (:math:`\lambda_j`) and ``eta`` (:math:`\eta_j`).
+    """
+
+    def __init__(self, global_scale: float) -> None:
+        super().__init__(global_scale, None)
+
+    def init(self, n_features, rng):
+        return {**super().init(n_features, rng), "eta2": np.exp(rng.uniform(-1, 1, n_features))}
+
+    def _local_scale2(self, state):
+        return state["eta2"]
+
+    def update(self, state, w, sigma2, rng):
+        new = super().update(state, w, sigma2, rng)
+        new["eta2"] = draw_local_scale_split(new["lam2"], rng)
+        return new
+
+    def report(self, state):
+        return {**super().report(state), "eta": np.sqrt(state["eta2"])}
+
+
+def draw_local_scale_split(lam2, rng: np.random.Generator) -> np.ndarray:
+    r"""Exact draws of :math:`e = \eta^2` given :math:`a = \lambda^2` (elementwise) when
+    :math:`\lambda\mid\eta\sim\mathrm C^+(0,\eta)` and :math:`\eta\sim\mathrm C^+(0, 1)`:
+    density :math:`\propto 1/((e + a)(1 + e))` on :math:`e > 0`.
+
+    By partial fractions the distribution function is
+    :math:`F(e) = \log\frac{e + a}{a(e+1)}\big/\log\frac1a`; solving :math:`F(e) = U`,
+    :math:`U\sim\mathrm U(0,1)`,
+
+    .. math::
+
+        e = \frac{a^{1-U} - a}{1 - a^{1-U}}
+          = a\,\frac{\operatorname{expm1}(-UL)}{-\operatorname{expm1}((1-U)L)},\qquad L = \log a,
+
+    evaluated in logarithms (so that :math:`a` from :math:`10^{-300}` to :math:`10^{300}` neither
+    overflows nor cancels); at :math:`a = 1` the limit :math:`e = U/(1-U)`. The density is
+    invariant under :math:`e\to a/e`: :math:`\log e` is symmetric about :math:`\tfrac12\log a`.
+    """
+    lam2 = np.asarray(lam2, dtype=float)
+    u = rng.random(lam2.shape)
+    u = np.where(u > 0.0, u, 0.5)  # U = 0 (probability 2^-53) would give e = 0
+    L = np.log(lam2)
+    one = L == 0.0
+    Ls = np.where(one, 1.0, L)
+
+    def log_abs_expm1(x):
+        return np.where(x > 0, x + np.log(-np.expm1(-np.abs(x))), np.log(-np.expm1(-np.abs(x))))
+
+    log_e = L + log_abs_expm1(-u * Ls) - log_abs_expm1((1.0 - u) * Ls)
+    return np.where(one, u / (1.0 - u), np.exp(log_e))
 
 
 class SpikeAndSlabMixture(ScaleMixture):

@@ -7,6 +7,9 @@ One module per topic:
 * :mod:`~bayesreg.stats.mass`: :func:`default_eps`, :func:`prior_sd`,
   :func:`prior_mass_near_zero`, :func:`posterior_mass_near_zero`: the probability of a
   "practically zero" coefficient, :math:`P(|\beta_j|<\varepsilon)`.
+* :mod:`~bayesreg.stats.inclusion`: :func:`inclusion_probability`, :func:`has_inclusion`,
+  :func:`prior_inclusion_probability`: a spike-and-slab posterior's
+  :math:`P(\gamma_j = 1\mid y)` and the prior's :math:`E\theta`.
 * :mod:`~bayesreg.stats.prior_shapes`: :func:`matched_variance_priors` (Gaussian,
   Laplace and horseshoe priors of equal variance) and :func:`prior_density`.
 * :mod:`~bayesreg.stats.one_coefficient`: :class:`OneCoefficient`, the one-feature
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 from bayesreg.stats._access import feature_dim, posterior_coef, posterior_prior
 from bayesreg.stats.geometry import Geometry, geometry_contacts
+from bayesreg.stats.inclusion import has_inclusion, inclusion_probability, prior_inclusion_probability
 from bayesreg.stats.mass import (
     EPS_FRACTION,
     default_eps,
@@ -45,6 +49,9 @@ __all__ = [
     "prior_sd",
     "prior_mass_near_zero",
     "posterior_mass_near_zero",
+    "has_inclusion",
+    "inclusion_probability",
+    "prior_inclusion_probability",
     "matched_variance_priors",
     "Density",
     "prior_density",

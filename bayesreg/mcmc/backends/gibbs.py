@@ -80,6 +80,7 @@ def build_chain(problem: PosteriorProblem, coef_draw: str = "auto", overrelax: f
     overrelax = float(overrelax)
     if not -1.0 < overrelax <= 0.0:
         raise ValueError(f"overrelax must be in (-1, 0], got {overrelax!r}")
+    coef_draw = _draw_for_flat_coefficients(problem, coef_draw)
     if problem.family == "bernoulli":
         return _polya_gamma_chain(problem, coef_draw, overrelax)
     datafit = problem.datafit
@@ -105,6 +106,28 @@ def build_chain(problem: PosteriorProblem, coef_draw: str = "auto", overrelax: f
         y_offset=float(datafit.y_offset), fit_intercept=datafit.fit_intercept,
         sigma2_init=sigma2_init, sites=sites, overrelax=overrelax,
     )
+
+
+def _draw_for_flat_coefficients(problem: PosteriorProblem, coef_draw: str) -> str:
+    r"""``coef_draw``, or ``"rue"`` for ``"auto"`` when some coefficient's prior is flat.
+
+    A flat coefficient (an infinite per-coefficient scale, :math:`v_j = \infty` in every
+    state) enters Rue's precision as :math:`1/v_j = 0`, but Bhattacharya's draw needs
+    :math:`u\sim\mathcal N(0, R)` and :math:`ARA^\top` with :math:`R` finite; so a problem
+    with p > n and a flat coefficient is drawn by Rue's method (:math:`O(p^3)` per sweep), and
+    asking for Bhattacharya's is a ValueError.
+    """
+    mixture = problem.prior.scale_mixture()
+    start = mixture.init(problem.n_features, np.random.default_rng(0))
+    if not np.isinf(mixture.variances(start)).any():
+        return coef_draw
+    method = str(coef_draw).lower()
+    if method == "bhattacharya":
+        raise ValueError(
+            "coef_draw='bhattacharya' needs a proper prior on every coefficient, but some have an "
+            "infinite (flat) scale; use coef_draw='rue' (or 'auto')"
+        )
+    return "rue" if method == "auto" else coef_draw
 
 
 def _polya_gamma_chain(problem: PosteriorProblem, coef_draw: str, overrelax: float):
