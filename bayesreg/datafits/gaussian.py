@@ -242,17 +242,20 @@ class GaussianDatafit(Datafit):
 
         * ``"statistics"``: :math:`R_0 + (w-\hat w)^\top Q (w-\hat w)`, two products with
           the :math:`p\times p` Gram per gradient (:math:`O(p^2)` whatever :math:`n`),
-          after one :math:`O(np^2)` pass and :math:`8p^2` bytes for :math:`Q`.
-        * ``"rows"``: :math:`\lVert b_c - Aw\rVert^2` with the :math:`m\times p` rows, two
-          products with :math:`A` per gradient (:math:`O(mp)`), and no statistics, no
-          Gram: :math:`8mp` bytes.
+          after one :math:`O(np^2)` pass and an :math:`O(p^3)` eigendecomposition (for
+          :math:`\hat w`), holding :math:`8p^2` bytes.
+        * ``"rows"``: :math:`\lVert b_c - Aw\rVert^2` from the :math:`m\times p` rows, two
+          products with :math:`A` per gradient (:math:`O(mp)`), no statistics and no Gram:
+          :math:`8mp` bytes.
 
-        A gradient costs about the same at :math:`m = p`; measured with nutpie's
-        compiled log-density and gradient (numba, 2 cores), the row form takes
-        0.6× the time per gradient at p = 500, m = 250, and 0.55× at p = 2000,
-        m = 100 (plus the Gram's pass it avoids, 0.06 s there), while at m = 2p the
-        statistics form is the faster one (0.6×): so the row form is used exactly when
-        :math:`m < p`. Both forms give the same log density to rounding.
+        Measured (the log density and gradient as nutpie's backend compiles them, numba,
+        one thread, median of 7 runs): a gradient costs the same at :math:`m = p` (ratio
+        row/statistics 1.02 at p = 500, 1.01 at p = 2000), the row form is faster below
+        (0.59 at p = 500, m = 250; 0.29 at p = 2000, m = 1000; 0.06 at p = 2000, m = 100:
+        44 µs against 715 µs, and 0.7 s of statistics avoided) and slower above (1.35 at
+        p = 500, m = 1000; 2.9 at p = 2000, m = 4000). Hence the row form exactly when
+        :math:`m < p`. Both forms give the same log density to rounding
+        (``tests/test_nuts_wide.py``); set ``_pymc_form`` to compare them.
         """
         forced = self._pymc_form
         has_rows = isinstance(self.X, np.ndarray)
