@@ -159,3 +159,21 @@ def test_compiled_gram_solve_equals_the_active_set_iterations(case, monkeypatch)
         [bayesreg.map_estimate(X, y, pr, sigma=1.0, **kw).coef for pr in fast.priors[::13]],
         fast.coefs[::13], rtol=1e-8, atol=1e-10,
     )
+
+
+def test_a_point_failing_its_certificate_is_re_solved_by_the_active_set_iterations(monkeypatch):
+    """A path point whose residual certificate fails is re-solved without the compiled Gram
+    solve (which would give the same answer again): by the active-set iterations, with
+    residual gradients and their conditioning check."""
+    import bayesreg.map.path as path_module
+
+    X, y = _design(300, 20)
+    calls = []
+    real = active_set._solve_from_gram
+    monkeypatch.setattr(active_set, "_solve_from_gram", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(path_module, "residual_certificates", lambda lik, U, l1, l2: np.ones(len(U)))
+    path = bayesreg.map_path(X, y, bayesreg.Laplace(0.5), sigma=1.0, n_points=10)
+    assert len(calls) == 10  # the batched pass only, not the ten re-solves
+    assert path.kkt_residuals.max() <= 1e-13
+    ref = [bayesreg.map_estimate(X, y, pr, sigma=1.0).coef for pr in path.priors]
+    np.testing.assert_allclose(path.coefs, ref, rtol=1e-9, atol=1e-12)

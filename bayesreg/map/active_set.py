@@ -629,7 +629,10 @@ def solve_l1(
     ws, fac = _workspace if _workspace is not None else workspace(lik)
     thr = tol * max(zero_threshold(lik), 1e-300)
     with single_threaded_blas():
-        if ws.full is not None:  # the Gram matrix is formed: the compiled solve first
+        # a path's batched points (Gram formed, certified afterwards from the residuals):
+        # the compiled solve first. A point re-solved after failing that certificate
+        # (``from_residual``) goes to the active-set iterations and their conditioning check
+        if ws.full is not None and not ws.from_residual:
             out = _solve_from_gram(lik, ws.full, l1v, l2v, w0, thr)
             if out is not None:
                 return out
