@@ -71,26 +71,31 @@ def make_design(n: int, p: int, seed: int = 0, k: int = 10) -> tuple[np.ndarray,
     return X, X @ w + rng.standard_normal(n)
 
 
+#: idle time before each timed call (s): threads a solver leaves spinning (celer's OpenMP
+#: team, OpenBLAS workers) otherwise slow whichever solver runs next by 1.5-2.5x
+SETTLE = 0.3
+
+
 def interleaved(fns: dict[str, Callable[[], object]], repeat: int, slow: float):
     """Wall times of each function over ``repeat`` rounds, one call of each per round
     (after an untimed warm-up call, which also gives the answer and compiles skglm's
-    kernels; a function slower than ``slow`` seconds in the first round runs only once)."""
+    kernels; a function slower than ``slow`` seconds in the first round runs only once).
+    Each round starts one function later than the last (no function always follows the
+    same one) and every timed call follows a :data:`SETTLE` pause."""
     times: dict[str, list[float]] = {k: [] for k in fns}
     answers = {k: f() for k, f in fns.items()}
     once = set()
-    for k, f in fns.items():  # the first round
-        t0 = time.perf_counter()
-        f()
-        times[k].append(time.perf_counter() - t0)
-        if times[k][-1] > slow:
-            once.add(k)
-    for _ in range(repeat - 1):
-        for k, f in fns.items():
+    names = list(fns)
+    for r in range(repeat):
+        for k in names[r % len(names):] + names[: r % len(names)]:
             if k in once:
                 continue
+            time.sleep(SETTLE)
             t0 = time.perf_counter()
-            f()
+            fns[k]()
             times[k].append(time.perf_counter() - t0)
+            if r == 0 and times[k][-1] > slow:
+                once.add(k)
     return {k: np.array(v) for k, v in times.items()}, answers
 
 

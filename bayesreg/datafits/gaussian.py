@@ -166,7 +166,11 @@ class GaussianDatafit(Datafit):
     def gram(self) -> np.ndarray:
         r""":math:`Q = A^\top A` (computed once, on first use)."""
         if self._gram is None:
-            self._gram = self.A.T @ self.A
+            from bayesreg.map._linalg import callers_blas_threads
+
+            n, p = self.A.shape
+            with callers_blas_threads(n * p * p):  # the one large product of a Gram solve
+                self._gram = self.A.T @ self.A
         return self._gram
 
     @property

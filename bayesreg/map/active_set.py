@@ -55,7 +55,7 @@ import numpy as np
 from scipy import linalg
 
 from bayesreg.datafits import GaussianDatafit
-from bayesreg.map._linalg import KKT_TOL, pos_solve, single_threaded_blas, well_pivoted
+from bayesreg.map._linalg import KKT_TOL, callers_blas_threads, pos_solve, single_threaded_blas, well_pivoted
 from bayesreg.map._stable import RCOND_MIN, jacobi_rcond, refine_l1, residual_gradient
 from bayesreg.map.kkt import coordinate_violations, kkt_residual
 from bayesreg.map.result import SolverOutput
@@ -564,17 +564,21 @@ def residual_certificates(
     norms = np.sqrt(np.maximum(np.diag(Q), 0.0)) * (1.0 + gamma(n + 2))  # ||a_j||, rounded up
     b_norm = float(np.linalg.norm(b)) * (1.0 + gamma(n + 2))
     absU = np.abs(U)
-    G = U @ Q - q + l2 * U  # the Gram form, one row per point (Q is symmetric)
+    k = U.shape[0]
+    with callers_blas_threads(2 * k * p * p):
+        G = U @ Q - q + l2 * U  # the Gram form, one row per point (Q is symmetric)
+        absQu = absU @ np.abs(Q)
     B = gamma(n) * norms[None, :] * ((absU @ norms)[:, None] + b_norm)
-    B += gamma(p + 1) * (absU @ np.abs(Q) + np.abs(q)[None, :])
+    B += gamma(p + 1) * (absQu + np.abs(q)[None, :])
     B *= 1.0 + 1e-6  # the bound's own rounding
     # the coordinates needing the residual form at some point: supports, thin margins
     R = np.flatnonzero(((U != 0) | (np.abs(G) + B >= l1)).any(axis=0))
     if R.size:
         AR = A[:, R]  # one gather for all the points
-        Res = AR @ U[:, R].T
-        Res -= b[:, None]
-        G[:, R] = (AR.T @ Res).T + l2[:, R] * U[:, R]
+        with callers_blas_threads(2 * n * R.size * k):
+            Res = AR @ U[:, R].T
+            Res -= b[:, None]
+            G[:, R] = (AR.T @ Res).T + l2[:, R] * U[:, R]
     return np.array([kkt_residual(U[k], G[k], l1[k], q) for k in range(U.shape[0])])
 
 

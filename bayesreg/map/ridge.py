@@ -16,8 +16,8 @@ import numpy as np
 from scipy import linalg
 
 from bayesreg.datafits import GaussianDatafit
-from bayesreg.map._linalg import pos_solve
-from bayesreg.map._stable import RCOND_MIN, jacobi_rcond, residual_gradient, solve_ridge_qr
+from bayesreg.map._linalg import callers_blas_threads, pos_solve
+from bayesreg.map._stable import RCOND_MIN, residual_gradient, solve_ridge_qr
 from bayesreg.map.kkt import kkt_residual
 from bayesreg.map.result import SolverOutput
 
@@ -82,16 +82,18 @@ def solve_ridge(lik: GaussianDatafit, l2: float) -> SolverOutput:
     if _use_gram(lik) or flat or spread > _KERNEL_MAX_SPREAD:
         H = lik.gram.copy()
         H.flat[:: H.shape[0] + 1] += l2
-        w = pos_solve(H, lik.q, definite=not flat)
+        w, rcond = pos_solve(H, lik.q, definite=not flat, with_rcond=True)
     else:
         AL = lik.A / l2
-        H = AL @ lik.A.T
+        with callers_blas_threads(AL.shape[0] ** 2 * AL.shape[1]):
+            H = AL @ lik.A.T
         H.flat[:: H.shape[0] + 1] += 1.0
-        w = AL.T @ pos_solve(H, lik.b, definite=True)
+        z, rcond = pos_solve(H, lik.b, definite=True, with_rcond=True)
+        w = AL.T @ z
     # a system too ill-conditioned for 8 digits from the normal equations (nearly collinear
     # columns: a large offset without an intercept) is solved by QR on the design itself;
     # the certificate comes from the residual, A^T(Aw - b), never from the cancelling Qw - q
-    if jacobi_rcond(H) < RCOND_MIN:
+    if rcond < RCOND_MIN:
         w = solve_ridge_qr(lik, l2)
     res = kkt_residual(w, residual_gradient(lik, w, l2), 0.0, lik.q)
     return SolverOutput(w, 1, res)
@@ -114,11 +116,13 @@ def ridge_path(lik: GaussianDatafit, l2s: np.ndarray) -> tuple[np.ndarray, Spect
     d = lik.column_scale if getattr(lik, "equilibrate", False) else None
     if _use_gram(lik):
         G = lik.gram if d is None else lik.gram * d[:, None] * d[None, :]
-        mu, V = linalg.eigh(G, check_finite=False)
+        with callers_blas_threads(4 * G.shape[0] ** 3):
+            mu, V = linalg.eigh(G, check_finite=False)
         mu = np.maximum(mu, 0.0)  # rounding can leave tiny negative eigenvalues
         Vq = V.T @ (lik.q if d is None else lik.q * d)
         return (Vq[None, :] / (mu[None, :] + l2s[:, None])) @ V.T, Spectrum("gram", mu, V)
-    U, s, Vt = linalg.svd(lik.A if d is None else lik.A * d, full_matrices=False, check_finite=False)
+    with callers_blas_threads(4 * lik.A.shape[0] ** 2 * lik.A.shape[1]):
+        U, s, Vt = linalg.svd(lik.A if d is None else lik.A * d, full_matrices=False, check_finite=False)
     Ub = U.T @ lik.b
     factors = s[None, :] / (s[None, :] ** 2 + l2s[:, None])
     return (factors * Ub[None, :]) @ Vt, Spectrum("svd", s, Vt.T)
