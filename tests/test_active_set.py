@@ -166,14 +166,70 @@ def test_a_point_failing_its_certificate_is_re_solved_by_the_active_set_iteratio
     solve (which would give the same answer again): by the active-set iterations, with
     residual gradients and their conditioning check."""
     import bayesreg.map.path as path_module
+    from bayesreg.map import _gram_kernel
 
     X, y = _design(300, 20)
     calls = []
-    real = active_set._solve_from_gram
-    monkeypatch.setattr(active_set, "_solve_from_gram", lambda *a: calls.append(1) or real(*a))
+    real = _gram_kernel.gram_path
+    monkeypatch.setattr(_gram_kernel, "gram_path", lambda *a: calls.append(a[8:10]) or real(*a))
     monkeypatch.setattr(path_module, "residual_certificates", lambda lik, U, l1, l2: np.ones(len(U)))
     path = bayesreg.map_path(X, y, bayesreg.Laplace(0.5), sigma=1.0, n_points=10)
-    assert len(calls) == 10  # the batched pass only, not the ten re-solves
+    assert calls == [(0, 10)]  # one compiled run for the batched pass, none for the re-solves
     assert path.kkt_residuals.max() <= 1e-13
     ref = [bayesreg.map_estimate(X, y, pr, sigma=1.0).coef for pr in path.priors]
     np.testing.assert_allclose(path.coefs, ref, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("mix", ["lasso", "elastic-net", "l2-moves-every-other-point"])
+def test_compiled_path_with_supports_that_shrink_and_grow(mix, monkeypatch):
+    """The compiled run keeps the support's Cholesky factor between points, bordering it for
+    entering coordinates and cutting it where one leaves or an L2 weight changes. Penalties
+    that jump up and down (supports shrink, grow, vanish) give each point the answer of a
+    cold solve by the active-set iterations."""
+    X, y = _design(300, 40, k=12, seed=5)
+    X[:, 1] = X[:, 0] + 0.05 * X[:, 1]  # correlated pairs: coordinates enter and leave
+    X[:, 3] = X[:, 2] - 0.05 * X[:, 3]
+    lik = GaussianDatafit(X, y, None, True, equilibrate=True)
+    lik.gram  # noqa: B018
+    top = float(np.abs(lik.q).max())
+    f = np.array([0.5, 0.05, 0.3, 0.003, 0.2, 0.01, 1.5, 0.02, 0.002, 0.4, 0.001, 0.0015])
+    L1 = np.outer(f * top, np.ones(40))
+    if mix == "lasso":
+        L2 = np.zeros_like(L1)
+    elif mix == "elastic-net":
+        L2 = L1 / top
+    else:
+        L2 = np.outer(np.where(np.arange(f.size) % 2, 0.3, 0.1), np.ones(40))
+    handed_back = []
+    real = active_set._solve_l1
+    monkeypatch.setattr(active_set, "_solve_l1", lambda *a: handed_back.append(1) or real(*a))
+    U = active_set.solve_l1_path(lik, L1, L2)
+    # every point settled in the compiled run: a stale factor would give wrong support
+    # solves, and the points would end up handed to the active-set iterations
+    assert not handed_back
+    monkeypatch.undo()
+    for k in range(f.size):
+        ref = active_set.solve_l1(lik, L1[k], L2[k], _workspace=active_set.workspace(lik)).coef
+        np.testing.assert_array_equal(U[k] == 0, ref == 0)
+        np.testing.assert_allclose(U[k], ref, rtol=1e-9, atol=1e-12 * np.abs(ref).max())
+    assert (U[6] == 0).all() and (U[10] != 0).sum() > 20
+    kk = active_set.residual_certificates(lik, U, L1, L2)
+    assert kk.max() <= 1e-13
+
+
+def test_compiled_path_hands_back_a_singular_support():
+    """More columns than the rank on the support (duplicates, no L2): the compiled run
+    cannot factor it and hands the point to the active-set iterations, which settle it."""
+    X, y = _design(200, 10, k=10, seed=2)
+    X = np.hstack([X, X[:, :4]])
+    lik = GaussianDatafit(X, y, None, True, equilibrate=True)
+    lik.gram  # noqa: B018
+    top = float(np.abs(lik.q).max())
+    L1 = np.outer(top * np.geomspace(0.9, 1e-4, 15), np.ones(14))
+    U = active_set.solve_l1_path(lik, L1, np.zeros_like(L1))
+    kk = active_set.residual_certificates(lik, U, L1, np.zeros_like(L1))
+    assert kk.max() <= 1e-13
+    for k in (0, 7, 14):  # the objective of a cold solve (a tie has many minimisers)
+        ref = active_set.solve_l1(lik, L1[k], 0.0).coef
+        obj = [lik.value(u) + float(L1[k] @ np.abs(u)) for u in (U[k], ref)]
+        assert obj[0] == pytest.approx(obj[1], rel=1e-12)

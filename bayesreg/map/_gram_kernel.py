@@ -6,24 +6,32 @@ r"""Compiled solve of the L1 problem from a formed Gram matrix: the points of a 
 
 With :math:`Q` formed (paths with ``n >= p``) a warm-started point costs little arithmetic,
 and the Python-level active-set iterations of :mod:`bayesreg.map.active_set` (about 1 ms a
-point, ~85 % of a 100-point path at 2000 × 500) dominate. :func:`gram_point` does the same
-job in one compiled call, in rounds of
+point, ~85 % of a 100-point path at 2000 × 500) would dominate. :func:`gram_path` solves a
+run of points in one compiled call, each from the last, in rounds of
 
 1. sweeps of cyclic coordinate descent (soft-thresholding: exact zeros) until one leaves
    every sign as it was: they find the support and signs as scikit-learn's Gram solver does;
 2. the exact minimiser on that support with those signs, :math:`(Q_{SS} + \Lambda_2)\,x =
-   q_S - \lambda_{1S}\theta_S`, by Cholesky (LAPACK), accepted when its signs are
-   :math:`\theta`;
+   q_S - \lambda_{1S}\theta_S`, by Cholesky: the point moves to it when its signs are
+   :math:`\theta`, else towards it up to the first coordinate that reaches zero (which
+   leaves the support), a descent step either way;
 3. the optimality test of :mod:`bayesreg.map.kkt` on the gradient recomputed from
    :math:`Q` (not accumulated): every violation at most ``thr``.
 
-It returns whether step 3 passed. It never decides the answer on its own: a point it does
-not settle goes to the active-set solver, and every point of a path is certified afterwards
-from the residuals (:func:`bayesreg.map.active_set.residual_certificates`), which also
-catches a support system too ill-conditioned for the normal equations (the point is then
-re-solved by the solver that checks conditioning and falls back to QR). A non-positive-
-definite support system raises ``LinAlgError`` (more features than the rank), also a
-fall-back. Compiled once per machine (numba's on-disk cache).
+The Cholesky factor is kept from point to point (:func:`_factor_support`): a coordinate
+entering the support borders it (:math:`O(m^2)`), one leaving it, or an L2 weight that
+changed, truncates it there; a factor mostly to be rebuilt (an elastic net's L2 weight moves
+with every point) is refactored by LAPACK. The gradient recomputed in step 3 is the next
+point's starting gradient (:math:`Qw - q` does not depend on the penalty).
+
+A point it does not settle (``max_rounds`` rounds, or a support system that is not
+numerically positive definite: more features than the rank) is handed back, and the
+caller's active-set iterations solve it. It never decides the answer on its own: every
+point of a path is certified afterwards from the residuals
+(:func:`bayesreg.map.active_set.residual_certificates`), which also catches a support
+system too ill-conditioned for the normal equations (the point is then re-solved by the
+solver that checks conditioning and falls back to QR). Compiled once per machine (numba's
+on-disk cache).
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["gram_point"]
+__all__ = ["GramFactor", "gram_path", "gradient"]
 
 
 @njit(cache=True)
@@ -92,59 +100,162 @@ def _sweeps(Q, l1, l2, w, g, n_sweeps):
             return
 
 
+class GramFactor:
+    r"""The support's Cholesky factor carried between the calls of one path.
+
+    ``F[:m, :m]`` is the lower factor of :math:`Q_{oo} + \operatorname{diag}(\lambda_{2,o})`
+    for the coordinates ``o = order[:m]`` in that order, with the L2 weights ``l2[o]`` it
+    was formed with; ``pos[j]`` is coordinate ``j``'s place in ``order`` (-1 outside).
+    """
+
+    def __init__(self, p: int) -> None:
+        self.F = np.zeros((p, p))
+        self.order = np.zeros(p, dtype=np.int64)
+        self.pos = np.full(p, -1, dtype=np.int64)
+        self.l2 = np.zeros(p)
+        self.m = np.zeros(1, dtype=np.int64)
+
+    def reset(self) -> None:
+        self.pos[:] = -1
+        self.m[0] = 0
+
+
 @njit(cache=True)
-def _solve_support(Q, q, l1, l2, w, S):
-    r""":math:`(Q_{SS} + \Lambda_{2,S})^{-1}(q_S - \lambda_{1S}\operatorname{sign} w_S)`."""
-    m = S.size
-    H = np.empty((m, m))
-    rhs = np.empty(m)
+def gradient(Q, q, w, g):
+    """``g = Qw - q`` in place (the exact starting gradient of :func:`gram_path`)."""
+    _gradient(Q, q, w, g)
+
+
+@njit(cache=True)
+def _factor_support(Q, l2, w, S, F, order, pos, fl2, m_box):
+    """Make ``F`` the factor of the support ``S`` (nonzeros of ``w``) with weights ``l2``
+    (:class:`GramFactor`); False if the system is not numerically positive definite."""
+    m = m_box[0]
+    cut = m
     for a in range(m):
-        ja = S[a]
-        for b in range(m):
-            H[a, b] = Q[ja, S[b]]
-        H[a, a] += l2[ja]
-        rhs[a] = q[ja] - l1[ja] * np.sign(w[ja])
-    L = np.linalg.cholesky(H)
+        j = order[a]
+        if w[j] == 0.0 or fl2[j] != l2[j]:
+            cut = a
+            break
+    for a in range(cut, m):
+        pos[order[a]] = -1
+    m = cut
+    s = S.size
+    if 2 * (s - m) > s:  # most of it to build: one blocked LAPACK factorisation
+        H = np.empty((s, s))
+        for a in range(s):
+            ja = S[a]
+            for b in range(s):
+                H[a, b] = Q[ja, S[b]]
+            H[a, a] += l2[ja]
+        try:
+            L = np.linalg.cholesky(H)
+        except Exception:  # not positive definite
+            for a in range(m):
+                pos[order[a]] = -1
+            m_box[0] = 0
+            return False
+        for a in range(s):
+            ja = S[a]
+            order[a] = ja
+            pos[ja] = a
+            fl2[ja] = l2[ja]
+            for b in range(a + 1):
+                F[a, b] = L[a, b]
+        m_box[0] = s
+        return True
+    for t in range(s):  # border the factor with each new coordinate
+        j = S[t]
+        if pos[j] >= 0:
+            continue
+        ss = 0.0
+        for a in range(m):
+            v = Q[j, order[a]]
+            for b in range(a):
+                v -= F[a, b] * F[m, b]
+            v /= F[a, a]
+            F[m, a] = v
+            ss += v * v
+        d2 = Q[j, j] + l2[j] - ss
+        if not d2 > 0.0:
+            m_box[0] = m
+            return False
+        F[m, m] = np.sqrt(d2)
+        order[m] = j
+        pos[j] = m
+        fl2[j] = l2[j]
+        m += 1
+    m_box[0] = m
+    return True
+
+
+@njit(cache=True)
+def _solve_factored(F, order, m, q, l1, w):
+    r""":math:`x` on the factor's coordinates ``order[:m]``: :math:`FF^\top x = q_o - \lambda_{1o}\theta_o`."""
     y = np.empty(m)
     for i in range(m):
-        s = rhs[i]
+        j = order[i]
+        v = q[j] - l1[j] * np.sign(w[j])
         for k in range(i):
-            s -= L[i, k] * y[k]
-        y[i] = s / L[i, i]
-    # L^T x = y by columns of L^T, i.e. rows of L (contiguous)
-    for i in range(m - 1, -1, -1):
-        y[i] /= L[i, i]
+            v -= F[i, k] * y[k]
+        y[i] = v / F[i, i]
+    for i in range(m - 1, -1, -1):  # F^T x = y by rows of F (contiguous)
+        y[i] /= F[i, i]
         xi = y[i]
         for k in range(i):
-            y[k] -= L[i, k] * xi
+            y[k] -= F[i, k] * xi
     return y
 
 
 @njit(cache=True)
-def gram_point(Q, q, l1, l2, w, thr, max_rounds, n_sweeps):
-    """Rounds of sweeps and support solves (module docstring), in place on ``w``.
+def gram_path(Q, q, L1, L2, U, w, g, thr, start, stop, max_rounds, n_sweeps, F, order, pos, fl2, m_box):
+    """Points ``start`` to ``stop - 1`` (rows of ``L1``, ``L2``) into the rows of ``U``, each
+    warm-started from the last (module docstring).
 
-    Returns ``(settled, rounds)``: whether every violation is at most ``thr``.
+    ``w`` is the warm start and ``g = Qw - q`` its exact gradient, both updated in place:
+    on return they are the last settled point's. ``F, order, pos, fl2, m_box`` are a
+    :class:`GramFactor`'s arrays. Returns the first point not settled (``stop`` if all are).
     """
     p = w.size
-    g = np.empty(p)
-    _gradient(Q, q, w, g)
-    if _max_violation(l1, l2, w, g) <= thr:
-        return True, 0
-    for r in range(1, max_rounds + 1):
-        _sweeps(Q, l1, l2, w, g, n_sweeps)
-        S = np.nonzero(w)[0]
-        if S.size > 0:
-            x = _solve_support(Q, q, l1, l2, w, S)
-            same = True
-            for a in range(S.size):
-                if np.sign(x[a]) != np.sign(w[S[a]]):
-                    same = False
+    x_w = np.empty(p)
+    x_g = np.empty(p)
+    for k in range(start, stop):
+        l1 = L1[k]
+        l2 = L2[k]
+        settled = _max_violation(l1, l2, w, g) <= thr
+        if not settled:
+            x_w[:] = w  # the warm start, restored if the point is not settled
+            x_g[:] = g
+        r = 0
+        while not settled and r < max_rounds:
+            r += 1
+            _sweeps(Q, l1, l2, w, g, n_sweeps)
+            S = np.nonzero(w)[0]
+            if S.size > 0:
+                if not _factor_support(Q, l2, w, S, F, order, pos, fl2, m_box):
                     break
-            if same:
-                for a in range(S.size):
-                    w[S[a]] = x[a]
-        _gradient(Q, q, w, g)
-        if _max_violation(l1, l2, w, g) <= thr:
-            return True, r
-    return False, max_rounds
+                m = m_box[0]
+                x = _solve_factored(F, order, m, q, l1, w)
+                # towards x as far as the signs allow: all the way when they agree, else to
+                # the first coordinate that crosses zero, which is set to exactly zero (the
+                # objective is convex on the orthant, minimised there at x: a descent step)
+                t = 1.0
+                for a in range(m):
+                    wa = w[order[a]]
+                    if np.sign(x[a]) != np.sign(wa):
+                        t = min(t, wa / (wa - x[a]))
+                for a in range(m):
+                    j = order[a]
+                    wa = w[j]
+                    if np.sign(x[a]) != np.sign(wa) and wa / (wa - x[a]) <= t:
+                        w[j] = 0.0
+                    else:
+                        w[j] = wa + t * (x[a] - wa)
+            _gradient(Q, q, w, g)
+            settled = _max_violation(l1, l2, w, g) <= thr
+        if not settled:
+            w[:] = x_w
+            g[:] = x_g
+            return k
+        U[k, :] = w
+    return stop

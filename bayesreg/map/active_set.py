@@ -633,37 +633,72 @@ def solve_l1(
     ws, fac = _workspace if _workspace is not None else workspace(lik)
     thr = tol * max(zero_threshold(lik), 1e-300)
     with single_threaded_blas():
-        # a path's batched points (Gram formed, certified afterwards from the residuals):
-        # the compiled solve first. A point re-solved after failing that certificate
-        # (``from_residual``) goes to the active-set iterations and their conditioning check
-        if ws.full is not None and not ws.from_residual:
-            out = _solve_from_gram(lik, ws.full, l1v, l2v, w0, thr)
-            if out is not None:
-                return out
         return _solve_l1(lik, ws, fac, l1v, l2v, w0, thr, tol, max_iter)
 
 
-#: rounds of the compiled solve before the active-set iterations take over, and the most
-#: coordinate-descent sweeps in each (a round ends at the first sweep that keeps the signs)
+#: rounds of the compiled solve before the active-set iterations take over a point, and
+#: the most coordinate-descent sweeps in each (a round ends at the first sweep that keeps
+#: the signs)
 GRAM_ROUNDS, GRAM_SWEEPS = 8, 20
 
 
-def _solve_from_gram(
-    lik: GaussianDatafit, Q: np.ndarray, l1: np.ndarray, l2: np.ndarray,
-    w0: np.ndarray | None, thr: float,
-) -> SolverOutput | None:
-    """:func:`bayesreg.map._gram_kernel.gram_point` from ``w0``; None where it does not
-    settle the point (the active-set iterations then solve it)."""
-    from bayesreg.map._gram_kernel import gram_point
+def solve_l1_path(
+    lik: GaussianDatafit,
+    L1: np.ndarray,
+    L2: np.ndarray,
+    *,
+    tol: float = KKT_TOL,
+    max_iter: int = 10_000,
+    progress: Any = None,
+) -> np.ndarray:
+    r"""The minimisers of :math:`F` (module docstring) for the penalty weights in each row of
+    ``L1`` and ``L2`` (points × features, every row with some L1 weight), each point
+    warm-started from the last, for a datafit whose Gram matrix is formed.
 
-    w = np.zeros(lik.n_features) if w0 is None else np.array(w0, dtype=float, copy=True)
-    try:
-        settled, rounds = gram_point(Q, lik.q, l1, l2, w, thr, GRAM_ROUNDS, GRAM_SWEEPS)
-    except np.linalg.LinAlgError:  # a support system that is not positive definite
-        return None
-    if not settled:
-        return None
-    return SolverOutput(w, int(rounds), kkt_residual(w, _times(Q, w) - lik.q + l2 * w, l1, lik.q))
+    Runs of points are solved by the compiled kernel (:func:`bayesreg.map._gram_kernel.gram_path`,
+    which keeps the support's Cholesky factor from point to point); a point it does not
+    settle is solved by the active-set iterations on :math:`Qw - q` and the kernel goes on
+    from there. The caller certifies the points from the residuals
+    (:func:`residual_certificates`). ``progress``: a tqdm-like bar, advanced per point.
+
+    Returns
+    -------
+    ndarray of shape (n_points, n_features), in this datafit's coordinates.
+    """
+    from bayesreg.map._gram_kernel import GramFactor, gradient, gram_path
+
+    if not lik.has_gram:
+        raise ValueError("solve_l1_path needs the datafit's Gram matrix formed")
+    Q, q = lik.gram, lik.q
+    K, p = L1.shape
+    L1 = np.ascontiguousarray(L1, dtype=float)
+    L2 = np.ascontiguousarray(L2, dtype=float)
+    if L2.shape != L1.shape or not (L1 >= 0).all() or not (L2 >= 0).all() or not (L1 > 0).any(axis=1).all():
+        raise ValueError("the L1 path needs l1 >= 0 and l2 >= 0 with some l1 > 0 at every point")
+    thr = tol * max(zero_threshold(lik), 1e-300)
+    ws, fac = workspace(lik, from_residual=False)
+    factor = GramFactor(p)
+    U = np.zeros((K, p))
+    w, g = np.zeros(p), -q.copy()
+    step = K if progress is None else max(1, K // 50)
+    k = 0
+    with single_threaded_blas():
+        while k < K:
+            stop = min(K, k + step)
+            k_new = gram_path(
+                Q, q, L1, L2, U, w, g, thr, k, stop, GRAM_ROUNDS, GRAM_SWEEPS,
+                factor.F, factor.order, factor.pos, factor.l2, factor.m,
+            )
+            if k_new < stop:  # the active-set iterations, from the same warm start
+                out = _solve_l1(lik, ws, fac, L1[k_new], L2[k_new], w.copy(), thr, tol, max_iter)
+                U[k_new] = w = out.coef
+                gradient(Q, q, w, g)
+                factor.reset()
+                k_new += 1
+            if progress is not None:
+                progress.update(k_new - k)
+            k = k_new
+    return U
 
 
 def _solve_l1(

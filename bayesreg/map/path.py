@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,7 @@ from bayesreg.families import likelihood_family
 from bayesreg.map._linalg import KKT_TOL, on_one_blas_thread
 from bayesreg.map.kkt import kkt_residual
 from bayesreg.map._stable import RCOND_MIN, residual_gradient
-from bayesreg.map.active_set import residual_certificates, workspace
+from bayesreg.map.active_set import residual_certificates, solve_l1_path, workspace
 from bayesreg.map.estimate import check_representable
 from bayesreg.map.solvers import solve_penalty
 from bayesreg.map.ridge import Spectrum, ridge_path
@@ -246,34 +247,46 @@ def map_path(
     spectrum = None
     if not fam.has_noise_scale:
         w = None
-        for k in _progress(range(f.size), progressbar):
-            out = solve_penalty(lik, pens[k], w0=w)
-            w = out.coef
-            coefs[k] = w
-            kkts[k] = out.kkt_residual
+        with _progress(f.size, progressbar) as bar:
+            for k in range(f.size):
+                out = solve_penalty(lik, pens[k], w0=w)
+                w = out.coef
+                coefs[k] = w
+                kkts[k] = out.kkt_residual
+                if bar is not None:
+                    bar.update()
     elif base.kind == "ridge":
         spectrum = _ridge_points(lik, base, pens, coefs, kkts)
     else:
         if lik.n_samples >= lik.n_features:
             lik.gram  # noqa: B018 - like scikit-learn's precompute="auto": one Gram for the path
-        # with the Gram matrix the points are solved from it, then certified all at once:
-        # the residual form on the supports' columns, the Gram form with a rounding bound
-        # elsewhere (residual_certificates); a point that fails is re-solved
-        ws = workspace(lik, from_residual=not lik.has_gram)
-        w = np.zeros(p)
-        for k in _progress(range(f.size), progressbar):
-            out = solve_penalty(lik, pens[k], w0=w, _workspace=ws)
-            w = out.coef
-            coefs[k] = w
-            kkts[k] = out.kkt_residual
-        if not ws[0].from_residual:
+        if lik.has_gram:
+            # solved from the Gram matrix in compiled runs of points (solve_l1_path), then
+            # certified all at once: the residual form on the supports' columns, the Gram
+            # form with a rounding bound elsewhere (residual_certificates); a point that
+            # fails is re-solved by the active-set iterations on residual gradients
+            base.for_features(p)
             d = lik.column_scale
             L1 = np.array([np.broadcast_to(pk.l1, (p,)) / d for pk in pens])
             L2 = np.array([np.broadcast_to(pk.l2, (p,)) / d / d for pk in pens])
-            kkts[:] = residual_certificates(lik, coefs * d, L1, L2)
+            with _progress(f.size, progressbar) as bar:
+                U = solve_l1_path(lik, L1, L2, progress=bar)
+            coefs[:] = U / d
+            kkts[:] = residual_certificates(lik, U, L1, L2)
             for k in np.flatnonzero(kkts > KKT_TOL):
                 out = solve_penalty(lik, pens[k], w0=coefs[k])
                 coefs[k], kkts[k] = out.coef, out.kkt_residual
+        else:
+            ws = workspace(lik)
+            w = np.zeros(p)
+            with _progress(f.size, progressbar) as bar:
+                for k in range(f.size):
+                    out = solve_penalty(lik, pens[k], w0=w, _workspace=ws)
+                    w = out.coef
+                    coefs[k] = w
+                    kkts[k] = out.kkt_residual
+                    if bar is not None:
+                        bar.update()
     intercepts = np.array([lik.intercept(lik.scaled(c)) for c in coefs])
     if base.per_coefficient:  # no scikit-learn twin, and glmnet's needs a penalty.factor
         name, l1_ratio, alphas = None, None, f.copy()
@@ -330,12 +343,13 @@ def _ridge_points(
     return spectrum
 
 
-def _progress(iterator: Any, progressbar: bool) -> Any:
+def _progress(total: int, progressbar: bool) -> Any:
+    """A tqdm bar of ``total`` points to advance by hand (a context; None without a bar)."""
     if not progressbar:
-        return iterator
+        return nullcontext()
     from tqdm.auto import tqdm
 
-    return tqdm(iterator, desc="MAP path", unit="point")
+    return tqdm(total=total, desc="MAP path", unit="point")
 
 
 def _sklearn_strengths(
