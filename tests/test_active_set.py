@@ -233,3 +233,29 @@ def test_compiled_path_hands_back_a_singular_support():
         ref = active_set.solve_l1(lik, L1[k], 0.0).coef
         obj = [lik.value(u) + float(L1[k] @ np.abs(u)) for u in (U[k], ref)]
         assert obj[0] == pytest.approx(obj[1], rel=1e-12)
+
+
+def test_blocked_certificates_equal_per_point_residual_certificates():
+    """Certificates of many points, in blocks that read only the leading columns they need,
+    equal one residual gradient per point, for optimal and perturbed points alike (a
+    perturbation putting a late column into an early point's support, one violating a
+    zero coordinate, one moving a support coefficient)."""
+    X, y = _design(300, 40, k=8, seed=11)
+    lik = GaussianDatafit(X, y, None, True, equilibrate=True)
+    path = bayesreg.map_path(X, y, bayesreg.ElasticNet(1.0, 1.0), sigma=1.0, n_points=35)
+    d = lik.column_scale
+    U = path.coefs * d
+    L1 = np.array([np.broadcast_to(pk.l1, d.shape) / d for pk in path.penalties])
+    L2 = np.array([np.broadcast_to(pk.l2, d.shape) / d**2 for pk in path.penalties])
+    rng = np.random.default_rng(0)
+    late = int(np.flatnonzero(U[-1] != 0)[-1])
+    U[2, late] = 0.3  # a column the early blocks do not otherwise need
+    zero = np.flatnonzero(U[17] == 0)[0]
+    U[17, zero] = 1e-9
+    sup = np.flatnonzero(U[31] != 0)
+    U[31, sup] *= 1 + 1e-7 * rng.standard_normal(sup.size)
+    got = active_set.residual_certificates(lik, U, L1, L2)
+    ref = [kkt_residual(U[k], residual_gradient(lik, U[k], L2[k]), L1[k], lik.q) for k in range(35)]
+    np.testing.assert_allclose(got, ref, rtol=1e-6, atol=1e-15)
+    assert got[2] > 1e-6 and got[17] > 1e-12 and got[31] > 1e-12
+    assert np.delete(got, [2, 17, 31]).max() <= 1e-13

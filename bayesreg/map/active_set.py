@@ -526,6 +526,10 @@ def workspace(
     return _WorkingSet(lik, from_residual), _CholeskyCache(lik.n_features)
 
 
+#: points per block of :func:`residual_certificates`' residual products
+_CERT_BLOCK = 10
+
+
 def residual_certificates(
     lik: GaussianDatafit, U: np.ndarray, l1: np.ndarray, l2: np.ndarray
 ) -> np.ndarray:
@@ -549,10 +553,12 @@ def residual_certificates(
       no pass over :math:`A`; the few zero coordinates on a thinner margin (or violating)
       get the residual form too.
 
-    The columns needing the residual form at any point are gathered once and all the points
-    are done in two matrix products (:math:`O(nkm)` for :math:`k` points and :math:`m` such
-    columns: a path's supports are small where :math:`n \gg p`). One residual gradient per
-    point would read all of :math:`A` twice per point.
+    The columns needing the residual form at any point are gathered once, in the order the
+    points first need them, and each block of :data:`_CERT_BLOCK` consecutive points is done
+    in two matrix products with the leading columns it needs (:math:`O(n\sum_b k_b m_b)`
+    for blocks of :math:`k_b` points needing :math:`m_b` columns: a path's supports grow
+    from nothing, and are small where :math:`n \gg p`). One residual gradient per point
+    would read all of :math:`A` twice per point.
     """
     Q, q, A, b = lik.gram, lik.q, lik.A, lik.b
     n, p = A.shape
@@ -571,14 +577,25 @@ def residual_certificates(
     B = gamma(n) * norms[None, :] * ((absU @ norms)[:, None] + b_norm)
     B += gamma(p + 1) * (absQu + np.abs(q)[None, :])
     B *= 1.0 + 1e-6  # the bound's own rounding
-    # the coordinates needing the residual form at some point: supports, thin margins
-    R = np.flatnonzero(((U != 0) | (np.abs(G) + B >= l1)).any(axis=0))
-    if R.size:
-        AR = A[:, R]  # one gather for all the points
-        with callers_blas_threads(2 * n * R.size * k):
-            Res = AR @ U[:, R].T
+    # the coordinates needing the residual form at some point (supports, thin margins),
+    # gathered once in the order a point first needs them: a block of points then reads a
+    # leading block of those columns (a view), not all of them
+    need = (U != 0) | (np.abs(G) + B >= l1)
+    R = np.flatnonzero(need.any(axis=0))
+    first = need[:, R].argmax(axis=0)
+    order = np.argsort(first, kind="stable")
+    R, first = R[order], first[order]
+    AR = A[:, R]
+    for start in range(0, k, _CERT_BLOCK):
+        stop = min(k, start + _CERT_BLOCK)
+        e = int(np.searchsorted(first, stop))  # the columns some point before ``stop`` needs
+        if e == 0:
+            continue
+        Re, Ub = R[:e], U[start:stop, R[:e]]
+        with callers_blas_threads(4 * n * e * (stop - start)):
+            Res = AR[:, :e] @ Ub.T
             Res -= b[:, None]
-            G[:, R] = (AR.T @ Res).T + l2[:, R] * U[:, R]
+            G[start:stop, Re] = (AR[:, :e].T @ Res).T + l2[start:stop, Re] * Ub
     return np.array([kkt_residual(U[k], G[k], l1[k], q) for k in range(U.shape[0])])
 
 
