@@ -259,3 +259,26 @@ def test_blocked_certificates_equal_per_point_residual_certificates():
     np.testing.assert_allclose(got, ref, rtol=1e-6, atol=1e-15)
     assert got[2] > 1e-6 and got[17] > 1e-12 and got[31] > 1e-12
     assert np.delete(got, [2, 17, 31]).max() <= 1e-13
+
+
+@pytest.mark.parametrize("i", [0, 3, 7, 8])
+def test_deleting_a_coordinate_from_the_support_factor_is_the_factor_without_it(i):
+    """The compiled run's rank-one deletion gives LAPACK's factor of the matrix without
+    that row and column (the Cholesky factor with a positive diagonal is unique)."""
+    from bayesreg.map._gram_kernel import _delete
+
+    rng = np.random.default_rng(i)
+    A = rng.standard_normal((30, 9))
+    order = rng.permutation(20)[:9].astype(np.int64)
+    H = A.T @ A
+    F = np.zeros((20, 20))
+    F[:9, :9] = np.linalg.cholesky(H)
+    pos = np.full(20, -1, dtype=np.int64)
+    pos[order] = np.arange(9)
+    left, before = order[i], order.copy()
+    m = _delete(F, order, pos, 9, i)
+    keep = np.delete(np.arange(9), i)
+    assert m == 8 and pos[left] == -1
+    np.testing.assert_array_equal(order[:8], np.delete(before, i))
+    np.testing.assert_array_equal(pos[order[:8]], np.arange(8))
+    np.testing.assert_allclose(np.tril(F[:8, :8]), np.linalg.cholesky(H[np.ix_(keep, keep)]), rtol=1e-12, atol=1e-12)

@@ -19,9 +19,9 @@ run of points in one compiled call, each from the last, in rounds of
    :math:`Q` (not accumulated): every violation at most ``thr``.
 
 The Cholesky factor is kept from point to point (:func:`_factor_support`): a coordinate
-entering the support borders it (:math:`O(m^2)`), one leaving it, or an L2 weight that
-changed, truncates it there; a factor mostly to be rebuilt (an elastic net's L2 weight moves
-with every point) is refactored by LAPACK. The gradient recomputed in step 3 is the next
+entering the support borders it and one leaving it is deleted by a rank-one update (both
+:math:`O(m^2)`), an L2 weight that changed cuts it there; a factor mostly to be rebuilt (an
+elastic net's L2 weight moves with every point) is refactored by LAPACK. The gradient recomputed in step 3 is the next
 point's starting gradient (:math:`Qw - q` does not depend on the penalty).
 
 A point it does not settle (``max_rounds`` rounds, or a support system that is not
@@ -77,7 +77,7 @@ def _sweeps(Q, l1, l2, w, g, n_sweeps):
     """Cyclic coordinate descent, in place on ``w`` and on ``g = Qw - q``, until a sweep
     leaves every sign unchanged (at most ``n_sweeps``)."""
     p = w.size
-    for _ in range(n_sweeps):
+    for sweep in range(n_sweeps):
         stable = True
         for j in range(p):
             h = Q[j, j] + l2[j]
@@ -97,7 +97,8 @@ def _sweeps(Q, l1, l2, w, g, n_sweeps):
                     g[k] += d * Q[j, k]
                 w[j] = new
         if stable:
-            return
+            return sweep + 1
+    return n_sweeps
 
 
 class GramFactor:
@@ -114,6 +115,8 @@ class GramFactor:
         self.pos = np.full(p, -1, dtype=np.int64)
         self.l2 = np.zeros(p)
         self.m = np.zeros(1, dtype=np.int64)
+        #: counts for :func:`gram_path` (its docstring)
+        self.stats = np.zeros(7, dtype=np.int64)
 
     def reset(self) -> None:
         self.pos[:] = -1
@@ -127,19 +130,23 @@ def gradient(Q, q, w, g):
 
 
 @njit(cache=True)
-def _factor_support(Q, l2, w, S, F, order, pos, fl2, m_box):
+def _factor_support(Q, l2, w, S, F, order, pos, fl2, m_box, stats):
     """Make ``F`` the factor of the support ``S`` (nonzeros of ``w``) with weights ``l2``
     (:class:`GramFactor`); False if the system is not numerically positive definite."""
     m = m_box[0]
-    cut = m
+    cut = m  # the factor is kept up to the first coordinate whose L2 weight moved
     for a in range(m):
-        j = order[a]
-        if w[j] == 0.0 or fl2[j] != l2[j]:
+        if fl2[order[a]] != l2[order[a]]:
             cut = a
             break
     for a in range(cut, m):
         pos[order[a]] = -1
+    stats[3] += m - cut
     m = cut
+    for a in range(m - 1, -1, -1):  # coordinates that left the support, from the back
+        if w[order[a]] == 0.0:
+            m = _delete(F, order, pos, m, a)
+            stats[6] += 1
     s = S.size
     if 2 * (s - m) > s:  # most of it to build: one blocked LAPACK factorisation
         H = np.empty((s, s))
@@ -163,6 +170,7 @@ def _factor_support(Q, l2, w, S, F, order, pos, fl2, m_box):
             for b in range(a + 1):
                 F[a, b] = L[a, b]
         m_box[0] = s
+        stats[4] += 1
         return True
     for t in range(s):  # border the factor with each new coordinate
         j = S[t]
@@ -185,8 +193,42 @@ def _factor_support(Q, l2, w, S, F, order, pos, fl2, m_box):
         pos[j] = m
         fl2[j] = l2[j]
         m += 1
+        stats[5] += 1
     m_box[0] = m
     return True
+
+
+@njit(cache=True)
+def _delete(F, order, pos, m, i):
+    r"""Remove the coordinate at place ``i`` from the factor of ``m`` (:class:`GramFactor`);
+    returns ``m - 1``. With :math:`F` split at ``i`` into blocks, the factor without it is
+    :math:`F_{11}, F_{31}` and a factor of :math:`F_{33}F_{33}^\top + f_{32}f_{32}^\top`,
+    a rank-one update (LINPACK's ``dchud`` rotations: :math:`O((m - i)^2)`, stable)."""
+    n2 = m - i - 1
+    x = np.empty(n2)
+    for a in range(n2):
+        x[a] = F[i + 1 + a, i]
+    for a in range(n2):
+        ka = i + 1 + a
+        fkk = F[ka, ka]
+        r = np.hypot(fkk, x[a])
+        c = r / fkk
+        sn = x[a] / fkk
+        F[ka, ka] = r
+        for b in range(a + 1, n2):
+            kb = i + 1 + b
+            F[kb, ka] = (F[kb, ka] + sn * x[b]) / c
+            x[b] = c * x[b] - sn * F[kb, ka]
+    for a in range(i + 1, m):  # rows and columns after i move up and left by one
+        for b in range(i):
+            F[a - 1, b] = F[a, b]
+        for b in range(i + 1, a + 1):
+            F[a - 1, b - 1] = F[a, b]
+    pos[order[i]] = -1
+    for a in range(i + 1, m):
+        order[a - 1] = order[a]
+        pos[order[a - 1]] = a - 1
+    return m - 1
 
 
 @njit(cache=True)
@@ -208,13 +250,18 @@ def _solve_factored(F, order, m, q, l1, w):
 
 
 @njit(cache=True)
-def gram_path(Q, q, L1, L2, U, w, g, thr, start, stop, max_rounds, n_sweeps, F, order, pos, fl2, m_box):
+def gram_path(
+    Q, q, L1, L2, U, w, g, thr, start, stop, max_rounds, n_sweeps, F, order, pos, fl2, m_box, stats
+):
     """Points ``start`` to ``stop - 1`` (rows of ``L1``, ``L2``) into the rows of ``U``, each
     warm-started from the last (module docstring).
 
     ``w`` is the warm start and ``g = Qw - q`` its exact gradient, both updated in place:
     on return they are the last settled point's. ``F, order, pos, fl2, m_box`` are a
-    :class:`GramFactor`'s arrays. Returns the first point not settled (``stop`` if all are).
+    :class:`GramFactor`'s arrays. ``stats`` (int64, length 7) accumulates the rounds,
+    sweeps, support solves, factor rows cut, LAPACK refactorisations, borderings and
+    deletions.
+    Returns the first point not settled (``stop`` if all are).
     """
     p = w.size
     x_w = np.empty(p)
@@ -229,11 +276,13 @@ def gram_path(Q, q, L1, L2, U, w, g, thr, start, stop, max_rounds, n_sweeps, F, 
         r = 0
         while not settled and r < max_rounds:
             r += 1
-            _sweeps(Q, l1, l2, w, g, n_sweeps)
+            stats[0] += 1
+            stats[1] += _sweeps(Q, l1, l2, w, g, n_sweeps)
             S = np.nonzero(w)[0]
             if S.size > 0:
-                if not _factor_support(Q, l2, w, S, F, order, pos, fl2, m_box):
+                if not _factor_support(Q, l2, w, S, F, order, pos, fl2, m_box, stats):
                     break
+                stats[2] += 1
                 m = m_box[0]
                 x = _solve_factored(F, order, m, q, l1, w)
                 # towards x as far as the signs allow: all the way when they agree, else to

@@ -704,7 +704,7 @@ def solve_l1_path(
             stop = min(K, k + step)
             k_new = gram_path(
                 Q, q, L1, L2, U, w, g, thr, k, stop, GRAM_ROUNDS, GRAM_SWEEPS,
-                factor.F, factor.order, factor.pos, factor.l2, factor.m,
+                factor.F, factor.order, factor.pos, factor.l2, factor.m, factor.stats,
             )
             if k_new < stop:  # the active-set iterations, from the same warm start
                 out = _solve_l1(lik, ws, fac, L1[k_new], L2[k_new], w.copy(), thr, tol, max_iter)
