@@ -66,6 +66,11 @@ def callers_blas_threads(flops: float) -> AbstractContextManager[Any]:
     the same), when it is large enough (:data:`_LEVEL3_MIN_FLOPS`) for threads to pay.
     Quiet two-core machine, 20000 x 300 Gram matrix: 20 ms on two threads against 37 ms
     on one. Outside any context, or with one thread, it changes nothing.
+
+    Only for numpy's products: SciPy's LAPACK links its own OpenBLAS, whose threads,
+    started while numpy's still spin after a product, oversubscribe the cores (Ridge at
+    2000 x 500: 117 ms median against 11 ms when the factorisation also got two threads;
+    scikit-learn's Ridge, which does the same, shows the same outliers).
     """
     n = _CALLER_THREADS[0] if _CALLER_THREADS else 1
     if n <= 1 or flops < _LEVEL3_MIN_FLOPS or _BLAS_CONTROLLER is None:
@@ -108,8 +113,7 @@ def pos_solve(
     ``with_rcond=True`` also returns LAPACK's estimate of the reciprocal condition number
     of :math:`SHS` from the same factor (0 when it is not numerically positive definite),
     what :func:`bayesreg.map._stable.jacobi_rcond` would compute with a second
-    factorisation. A factorisation of at least :data:`_LEVEL3_MIN_FLOPS` gets the caller's
-    BLAS threads (:func:`callers_blas_threads`).
+    factorisation.
     """
     diag = np.diag(H).copy()
     scale = np.where(diag > 0, 1.0 / np.sqrt(np.where(diag > 0, diag, 1.0)), 1.0)
@@ -117,8 +121,7 @@ def pos_solve(
     rs = rhs * (scale if rhs.ndim == 1 else scale[:, None])
     rcond = 0.0
     try:
-        with callers_blas_threads(H.shape[0] ** 3 / 3):
-            c, low = linalg.cho_factor(Hs, check_finite=False)
+        c, low = linalg.cho_factor(Hs, check_finite=False)
         if with_rcond:
             anorm = float(np.abs(Hs).sum(axis=0).max())
             est, info = linalg.lapack.dpocon(c if not low else c.T, anorm)

@@ -116,13 +116,11 @@ def ridge_path(lik: GaussianDatafit, l2s: np.ndarray) -> tuple[np.ndarray, Spect
     d = lik.column_scale if getattr(lik, "equilibrate", False) else None
     if _use_gram(lik):
         G = lik.gram if d is None else lik.gram * d[:, None] * d[None, :]
-        with callers_blas_threads(4 * G.shape[0] ** 3):
-            mu, V = linalg.eigh(G, check_finite=False)
+        mu, V = linalg.eigh(G, check_finite=False)
         mu = np.maximum(mu, 0.0)  # rounding can leave tiny negative eigenvalues
         Vq = V.T @ (lik.q if d is None else lik.q * d)
         return (Vq[None, :] / (mu[None, :] + l2s[:, None])) @ V.T, Spectrum("gram", mu, V)
-    with callers_blas_threads(4 * lik.A.shape[0] ** 2 * lik.A.shape[1]):
-        U, s, Vt = linalg.svd(lik.A if d is None else lik.A * d, full_matrices=False, check_finite=False)
+    U, s, Vt = linalg.svd(lik.A if d is None else lik.A * d, full_matrices=False, check_finite=False)
     Ub = U.T @ lik.b
     factors = s[None, :] / (s[None, :] ** 2 + l2s[:, None])
     return (factors * Ub[None, :]) @ Vt, Spectrum("svd", s, Vt.T)
