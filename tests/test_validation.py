@@ -299,3 +299,14 @@ def test_inputs_are_not_modified():
     np.testing.assert_array_equal(X, Xc)
     np.testing.assert_array_equal(y, yc)
     np.testing.assert_array_equal(sw, swc)
+
+
+def test_finiteness_fast_path_neither_refuses_large_values_nor_misses_opposite_infinities():
+    """One sum proves every entry finite; a sum that overflows (finite entries near the
+    largest double) or cancels to NaN (+inf and -inf) goes to the entrywise check."""
+    big = np.full((4, 3), 1e308)
+    np.testing.assert_array_equal(check_X(big), big)
+    bad = big.copy()
+    bad[1, 0], bad[3, 2] = np.inf, -np.inf
+    with pytest.raises(ValueError, match=r"X contains inf \(first at row 1, column 0\)"):
+        check_X(bad)

@@ -132,8 +132,13 @@ class GaussianDatafit(Datafit):
     @cached_property
     def _whitened(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # one n x p array, written once and scaled in place (each extra full-size
-        # temporary costs several passes over X: its page faults and its writes)
+        # temporary costs several passes over X: its page faults and its writes); a
+        # row-major design to be equilibrated in two compiled passes
         x_mean = self._offsets[0]
+        if self.equilibrate and self.X.flags.c_contiguous and self.X.size:
+            fused = self._whitened_compiled(x_mean)
+            if fused is not None:
+                return fused
         A = np.subtract(self.X, x_mean, order="K") if self.fit_intercept else None
         bc = self.y - self.y_offset if self.fit_intercept else self.y
         if self.sample_weight is not None:
@@ -145,6 +150,26 @@ class GaussianDatafit(Datafit):
             d = _column_norms(self.X if A is None else A)
             A = np.divide(self.X if A is None else A, d, out=A, order="K")
         return (self.X if A is None else A), np.ascontiguousarray(bc), d
+
+    def _whitened_compiled(self, x_mean: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """:attr:`_whitened` by :mod:`bayesreg.datafits._whiten_kernel`; None where a column's
+        sum of squares is outside the range where it is accurate (:func:`_column_norms`),
+        where :math:`1/d_j` is also a normal number."""
+        from bayesreg.datafits._whiten_kernel import centred_square_sums, write_whitened
+
+        mean = x_mean if self.fit_intercept else np.zeros(self.n_features)
+        root = np.empty(0) if self.sample_weight is None else np.sqrt(self.sample_weight)
+        ss = centred_square_sums(self.X, mean, root)
+        if not ((ss > 1e-280) & (ss < 1e300) | (ss == 0)).all():
+            return None
+        d = np.sqrt(ss)
+        d = np.where(d > 0, d, 1.0)
+        A = np.empty_like(self.X)
+        write_whitened(self.X, mean, root, 1.0 / d, A)
+        bc = self.y - self.y_offset if self.fit_intercept else self.y
+        if self.sample_weight is not None:
+            bc = bc * root
+        return A, np.ascontiguousarray(bc), d
 
     @property
     def A(self) -> np.ndarray:

@@ -54,7 +54,7 @@ def single_threaded_blas() -> Iterator[None]:
 #: the BLAS threads each open :func:`single_threaded_blas` found on entry (outermost first)
 _CALLER_THREADS: list[int] = []
 #: floating-point operations below which a product stays on one thread
-_LEVEL3_MIN_FLOPS = 2e7
+_LEVEL3_MIN_FLOPS = 5e6
 
 
 def callers_blas_threads(flops: float) -> AbstractContextManager[Any]:
