@@ -2,7 +2,9 @@
 
 For each design n x p in {2000x500, 300x3000, 200x10000, 20000x300} (AR(1) columns,
 rho = 0.5, 10 true non-zeros) this times, interleaved (every solver once per round, so
-that the machine's load falls on all alike):
+that the machine's load falls on all alike; each round starts one solver later, and each
+timed call follows a short pause, so that no solver pays for threads its predecessor left
+spinning):
 
 * Lasso at one penalty, alpha = 0.1 alpha_max: ``map_estimate`` with a Laplace prior
   versus scikit-learn's ``Lasso``, skglm's ``Lasso`` and celer's ``Lasso``;

@@ -55,3 +55,18 @@ def test_large_products_get_the_callers_threads_and_small_ones_do_not():
     with threadpool_limits(limits=1, user_api="blas"), single_threaded_blas():
         with callers_blas_threads(10 * _linalg._LEVEL3_MIN_FLOPS):
             assert _blas_threads() == {1}  # a caller on one thread keeps one
+
+
+def test_a_system_wrongly_declared_definite_still_gets_the_least_squares_answer():
+    """``definite=True`` factors in place; if the factorisation fails after all (a singular,
+    indefinite matrix passed as definite), the least-squares solve must see the matrix, not
+    the half-factored remains."""
+    rng = np.random.default_rng(8)
+    A = rng.standard_normal((20, 6))
+    A[:, 5] = A[:, 4]
+    H = A.T @ A
+    H[5, 5] = H[4, 4] = 2.0  # rows 4 and 5 of H become equal: singular, and indefinite
+    H[4, 5] = H[5, 4] = 2.0
+    rhs = H @ rng.standard_normal(6)  # in the range of H
+    x = pos_solve(H, rhs, definite=True)
+    np.testing.assert_allclose(H @ x, rhs, rtol=1e-9, atol=1e-9 * np.abs(rhs).max())

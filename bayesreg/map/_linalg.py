@@ -117,13 +117,15 @@ def pos_solve(
     """
     diag = np.diag(H).copy()
     scale = np.where(diag > 0, 1.0 / np.sqrt(np.where(diag > 0, diag, 1.0)), 1.0)
-    Hs = H * scale[:, None] * scale[None, :]
+    Hs = H * scale[:, None]
+    Hs *= scale[None, :]
     rs = rhs * (scale if rhs.ndim == 1 else scale[:, None])
     rcond = 0.0
     try:
-        c, low = linalg.cho_factor(Hs, check_finite=False)
+        anorm = float(np.abs(Hs).sum(axis=0).max()) if with_rcond else 0.0
+        # factored in place when definite (no least-squares fall-back needs Hs then)
+        c, low = linalg.cho_factor(Hs, check_finite=False, overwrite_a=definite)
         if with_rcond:
-            anorm = float(np.abs(Hs).sum(axis=0).max())
             est, info = linalg.lapack.dpocon(c if not low else c.T, anorm)
             rcond = float(est) if info == 0 and (diag > 0).all() else 0.0
         if definite or well_pivoted(c):
@@ -131,7 +133,9 @@ def pos_solve(
             z = z * (scale if z.ndim == 1 else scale[:, None])
             return (z, rcond) if with_rcond else z
     except linalg.LinAlgError:
-        pass
+        if definite:  # the failed factorisation overwrote Hs
+            Hs = H * scale[:, None]
+            Hs *= scale[None, :]
     z = linalg.lstsq(Hs, rs, check_finite=False, lapack_driver="gelsd")[0]
     z = z * (scale if z.ndim == 1 else scale[:, None])
     return (z, rcond) if with_rcond else z

@@ -31,6 +31,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
+from bayesreg.map._linalg import callers_blas_threads
+
 __all__ = ["RCOND_MIN", "jacobi_rcond", "residual_gradient", "solve_support", "solve_ridge_qr",
            "refine_l1"]
 
@@ -72,9 +74,10 @@ def residual_gradient(lik, w: np.ndarray, l2: float | np.ndarray = 0.0) -> np.nd
     S = np.flatnonzero(w)
     A = lik.A
     # the support's columns gathered, unless they are a good part of A (then A @ w reads
-    # A once and copies nothing)
-    r = (A @ w if 4 * S.size > w.size else A[:, S] @ w[S]) - lik.b
-    g = A.T @ r
+    # A once and copies nothing); a large design's passes get the caller's BLAS threads
+    with callers_blas_threads(2 * A.size):
+        r = (A @ w if 4 * S.size > w.size else A[:, S] @ w[S]) - lik.b
+        g = A.T @ r
     if np.any(l2):
         g = g + l2 * w
     return g
