@@ -185,7 +185,10 @@ class GaussianDatafit(Datafit):
     def q(self) -> np.ndarray:
         r""":math:`q = A^\top b_c`; :math:`\lVert q\rVert_\infty` is the L1 weight above
         which the all-zero answer is optimal."""
-        return self.A.T @ self.b
+        from bayesreg.map._linalg import callers_blas_threads
+
+        with callers_blas_threads(2 * self.A.size):  # one pass over a large design
+            return self.A.T @ self.b
 
     @property
     def gram(self) -> np.ndarray:
