@@ -282,3 +282,16 @@ def test_deleting_a_coordinate_from_the_support_factor_is_the_factor_without_it(
     np.testing.assert_array_equal(order[:8], np.delete(before, i))
     np.testing.assert_array_equal(pos[order[:8]], np.arange(8))
     np.testing.assert_allclose(np.tril(F[:8, :8]), np.linalg.cholesky(H[np.ix_(keep, keep)]), rtol=1e-12, atol=1e-12)
+
+
+def test_kkt_residual_of_many_points_is_each_points():
+    """The certificate of a points × features array, row by row, is that of each row."""
+    rng = np.random.default_rng(2)
+    W = rng.standard_normal((6, 9)) * (rng.uniform(size=(6, 9)) < 0.5)
+    G = rng.standard_normal((6, 9))
+    L1 = rng.uniform(0.0, 2.0, (6, 9))
+    q = rng.standard_normal(9)
+    got = kkt_residual(W, G, L1, q)
+    assert got.shape == (6,)
+    np.testing.assert_array_equal(got, [kkt_residual(W[k], G[k], L1[k], q) for k in range(6)])
+    np.testing.assert_array_equal(kkt_residual(W, G, 0.7, q), [kkt_residual(W[k], G[k], 0.7, q) for k in range(6)])

@@ -596,7 +596,7 @@ def residual_certificates(
             Res = AR[:, :e] @ Ub.T
             Res -= b[:, None]
             G[start:stop, Re] = (AR[:, :e].T @ Res).T + l2[start:stop, Re] * Ub
-    return np.array([kkt_residual(U[k], G[k], l1[k], q) for k in range(U.shape[0])])
+    return kkt_residual(U, G, l1, q)
 
 
 def _as_penalty_vector(value: Any, p: int, name: str) -> np.ndarray:

@@ -54,10 +54,15 @@ def coordinate_violations(w: np.ndarray, grad: np.ndarray, l1: float | np.ndarra
     return v
 
 
-def kkt_residual(w: np.ndarray, grad: np.ndarray, l1: float | np.ndarray, q: np.ndarray) -> float:
-    """Largest coordinate violation over :math:`\\lVert q\\rVert_\\infty` (module docstring)."""
+def kkt_residual(
+    w: np.ndarray, grad: np.ndarray, l1: float | np.ndarray, q: np.ndarray
+) -> float | np.ndarray:
+    """Largest coordinate violation over :math:`\\lVert q\\rVert_\\infty` (module docstring);
+    for 2-D ``w`` and ``grad`` (points × features, ``l1`` alike or shared) one per row."""
     scale = float(np.abs(q).max()) if q.size else 0.0
     if not scale > 0:
         scale = 1.0
     v = coordinate_violations(w, grad, l1)
-    return float(v.max() / scale) if v.size else 0.0
+    if v.ndim == 2:
+        return v.max(axis=1, initial=0.0) / scale
+    return float(v.max(initial=0.0) / scale)
