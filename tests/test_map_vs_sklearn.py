@@ -257,6 +257,27 @@ def test_ridge_matches_normal_equations():
         assert res.intercept == pytest.approx(ym - xm @ w, rel=1e-10)
 
 
+@pytest.mark.parametrize("per_coefficient", [False, True])
+def test_wide_ridge_kernel_form_over_several_column_blocks(per_coefficient):
+    """p > n Ridge is solved in the kernel form, :math:`AL^{-1}A^\top` summed over blocks of
+    columns; with more columns than one block it is the primal closed form, shared or
+    per-coefficient scales, with weights."""
+    rng = np.random.default_rng(12)
+    n, p = 60, 2600  # three blocks of bayesreg.map.ridge._KERNEL_BLOCK columns
+    X = rng.standard_normal((n, p)) * rng.uniform(0.5, 2.0, p) + rng.uniform(-3, 3, p)
+    y = X[:, :5] @ rng.standard_normal(5) + rng.standard_normal(n)
+    sw = rng.uniform(0.2, 2.0, n)
+    tau = rng.uniform(0.5, 2.0, p) if per_coefficient else 0.8
+    s, xm, ym = _centre(X, y, sw, True)
+    Xc, yc = X - xm, y - ym
+    l2 = SIGMA**2 / np.broadcast_to(tau, (p,)) ** 2
+    # the primal closed form (X^T S X + L) w = X^T S y on centred data: p x p, independent
+    w = np.linalg.solve(Xc.T @ (s[:, None] * Xc) + np.diag(l2), Xc.T @ (s * yc))
+    res = bayesreg.map_estimate(X, y, bayesreg.Gaussian(tau), sigma=SIGMA, sample_weight=sw)
+    assert res.kkt_residual <= 1e-12
+    np.testing.assert_allclose(res.coef, w, rtol=0, atol=1e-10 * np.abs(w).max())
+
+
 # --------------------------------------------------------------------------- paths
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 @pytest.mark.parametrize("kind", ["laplace", "elasticnet"])

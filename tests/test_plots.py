@@ -654,3 +654,17 @@ def test_ppc_plot_draws_observed_against_replicates():
     fig = plots.figure_of(pc)
     assert isinstance(fig, plots.BayesregFigure)
     assert len(fig.axes[0].lines) >= 21  # 20 replicated densities and the observed one
+
+
+def test_a_label_naming_horseshoe_plus_gets_its_own_colour():
+    """"Horseshoe+" is the Horseshoe+ family (the "+" is part of the name), not the
+    horseshoe's; every spelling of each family gets that family's colour."""
+    from bayesreg.families import PRIOR_FAMILIES
+    from bayesreg.plots._style import color_for
+
+    plus, hs = PRIOR_FAMILIES["horseshoeplus"].color, PRIOR_FAMILIES["horseshoe"].color
+    assert plus != hs
+    for label in ("Horseshoe+", "horseshoe+ (tau0=0.1)", "HorseshoePlus", "hsplus"):
+        assert color_for(label) == plus, label
+    for label in ("Horseshoe", "horseshoe (tau0=0.1)", "hs"):
+        assert color_for(label) == hs, label

@@ -51,7 +51,8 @@ def feature_color(index: int, n: int) -> str:
 
 
 def _letters(text: str) -> str:
-    return "".join(ch for ch in str(text).lower() if ch.isalnum())
+    # "+" is part of a name ("Horseshoe+"), not punctuation
+    return "".join(ch for ch in str(text).lower().replace("+", "plus") if ch.isalnum())
 
 
 def color_for(name: str, index: int = 0) -> str:
