@@ -276,12 +276,15 @@ def _is_numeric_dtype(dt: Any) -> bool:
 
 
 def check_X(
-    X: Any, *, n_features: int | None = None, name: str = "X", accept_sparse: bool = False
+    X: Any, *, n_features: int | None = None, name: str = "X", accept_sparse: bool = False,
+    finite: bool = True,
 ) -> np.ndarray:
     """A finite 2-D float64 array with at least one row and one column.
 
     With ``accept_sparse=True`` a scipy.sparse ``X`` is returned as a float64 CSR array
-    (its stored values checked), never densified.
+    (its stored values checked), never densified. ``finite=False`` leaves the finiteness
+    of a dense ``X`` to the caller, who reads every entry anyway
+    (:meth:`bayesreg.datafits.GaussianDatafit.from_data`).
     """
     if X is None:
         raise ValueError(f"{name} is None; expected a 2-D array of shape (n_samples, n_features)")
@@ -304,7 +307,8 @@ def check_X(
         )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"{name} is empty: shape {arr.shape}")
-    _check_finite(arr, name, "; remove or impute missing values first")
+    if finite:
+        _check_finite(arr, name, "; remove or impute missing values first")
     if n_features is not None and arr.shape[1] != n_features:
         raise ValueError(f"{name} has {arr.shape[1]} features, but {n_features} were expected")
     return arr
@@ -352,10 +356,11 @@ def check_sample_weight(
 
 
 def check_X_y(
-    X: Any, y: Any, sample_weight: Any = None
+    X: Any, y: Any, sample_weight: Any = None, *, finite_X: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Validate a design, a target and optional sample weights together."""
-    Xa = check_X(X)
+    """Validate a design, a target and optional sample weights together (``finite_X``: see
+    :func:`check_X`)."""
+    Xa = check_X(X, finite=finite_X)
     ya = check_y(y, Xa.shape[0])
     sw = check_sample_weight(sample_weight, Xa.shape[0])
     return Xa, ya, sw

@@ -98,12 +98,39 @@ class GaussianDatafit(Datafit):
 
         return check_sigma(sigma) ** 2
 
+    @property
+    def _compiled(self) -> bool:
+        """Whether the moments and the whitening are compiled passes (a row-major design
+        to be equilibrated: :mod:`bayesreg.datafits._whiten_kernel`)."""
+        return self.equilibrate and self.X.flags.c_contiguous and self.X.size > 0
+
+    @cached_property
+    def _moments(self) -> tuple[np.ndarray, np.ndarray]:
+        """Weighted column means and centred sums of squares of :math:`X`, one pass
+        (:func:`~bayesreg.datafits._whiten_kernel.column_moments`)."""
+        from bayesreg.datafits._whiten_kernel import column_moments
+
+        sw = np.empty(0) if self.sample_weight is None else self.sample_weight
+        return column_moments(self.X, sw)
+
+    def _check_finite_X(self) -> None:
+        """:func:`bayesreg._validation.check_X`'s error for a NaN or infinite entry of ``X``,
+        from the moments where they are computed (a non-finite moment sends the design to
+        the entrywise check, which also lets through finite entries whose sums overflow)."""
+        from bayesreg._validation import check_X
+
+        if self._compiled:
+            mean, m2 = self._moments
+            if np.isfinite(mean).all() and np.isfinite(m2).all():
+                return
+        check_X(self.X)
+
     @cached_property
     def _offsets(self) -> tuple[np.ndarray, float]:
         if not self.fit_intercept:
             return np.zeros(self.n_features), 0.0
         sw = self.sample_weight
-        x_mean = np.average(self.X, axis=0, weights=sw)
+        x_mean = self._moments[0] if self._compiled else np.average(self.X, axis=0, weights=sw)
         y_mean = float(np.average(self.y, weights=sw))
         return x_mean, y_mean
 
@@ -135,7 +162,7 @@ class GaussianDatafit(Datafit):
         # temporary costs several passes over X: its page faults and its writes); a
         # row-major design to be equilibrated in two compiled passes
         x_mean = self._offsets[0]
-        if self.equilibrate and self.X.flags.c_contiguous and self.X.size:
+        if self._compiled:
             fused = self._whitened_compiled(x_mean)
             if fused is not None:
                 return fused
@@ -155,11 +182,13 @@ class GaussianDatafit(Datafit):
         """:attr:`_whitened` by :mod:`bayesreg.datafits._whiten_kernel`; None where a column's
         sum of squares is outside the range where it is accurate (:func:`_column_norms`),
         where :math:`1/d_j` is also a normal number."""
-        from bayesreg.datafits._whiten_kernel import centred_square_sums, write_whitened
+        from bayesreg.datafits._whiten_kernel import write_whitened
 
         mean = x_mean if self.fit_intercept else np.zeros(self.n_features)
         root = np.empty(0) if self.sample_weight is None else np.sqrt(self.sample_weight)
-        ss = centred_square_sums(self.X, mean, root)
+        m, ss = self._moments
+        if not self.fit_intercept:  # sums of squares about 0
+            ss = ss + self.weight_sum * m * m
         if not ((ss > 1e-280) & (ss < 1e300) | (ss == 0)).all():
             return None
         d = np.sqrt(ss)
@@ -481,11 +510,17 @@ class GaussianDatafit(Datafit):
         if sparse.issparse(X):  # implicit centring: statistics from sparse products
             stats = SufficientStatistics.from_sparse(X, y, sample_weight, bool(fit_intercept))
             return cls.from_statistics(stats, equilibrate=equilibrate)
-        if check_input:
-            from bayesreg._validation import check_X_y
+        if not check_input:
+            return cls(X, y, sample_weight, bool(fit_intercept), equilibrate=equilibrate)
+        from bayesreg._validation import check_X_y
 
-            X, y, sample_weight = check_X_y(X, y, sample_weight)
-        return cls(X, y, sample_weight, bool(fit_intercept), equilibrate=equilibrate)
+        # an equilibrated datafit reads every entry of X for its moments, which NaN and inf
+        # reach: finiteness is checked there, not in a pass of its own
+        X, y, sample_weight = check_X_y(X, y, sample_weight, finite_X=not equilibrate)
+        lik = cls(X, y, sample_weight, bool(fit_intercept), equilibrate=equilibrate)
+        if equilibrate:
+            lik._check_finite_X()
+        return lik
 
 
 def _column_norms(A: np.ndarray) -> np.ndarray:
