@@ -295,3 +295,17 @@ def test_kkt_residual_of_many_points_is_each_points():
     assert got.shape == (6,)
     np.testing.assert_array_equal(got, [kkt_residual(W[k], G[k], L1[k], q) for k in range(6)])
     np.testing.assert_array_equal(kkt_residual(W, G, 0.7, q), [kkt_residual(W[k], G[k], 0.7, q) for k in range(6)])
+
+
+@pytest.mark.parametrize("shape,family", [((200, 20), "gaussian"), ((40, 90), "gaussian"), ((200, 20), "bernoulli")])
+def test_path_progress_bar_counts_every_point_and_changes_nothing(shape, family, capsys):
+    """A progress bar on each kind of path (compiled Gram run, p > n active set, GLM) reaches
+    the number of points and leaves the answer as it is."""
+    X, y = _design(*shape, k=5, seed=4)
+    kw = {"sigma": 1.0} if family == "gaussian" else {"family": family}
+    if family == "bernoulli":
+        y = (y > np.median(y)).astype(float)
+    plain = bayesreg.map_path(X, y, bayesreg.Laplace(0.5), n_points=12, **kw)
+    shown = bayesreg.map_path(X, y, bayesreg.Laplace(0.5), n_points=12, progressbar=True, **kw)
+    np.testing.assert_array_equal(plain.coefs, shown.coefs)
+    assert "12/12" in capsys.readouterr().err

@@ -246,15 +246,7 @@ def map_path(
     kkts = np.zeros(f.size)
     spectrum = None
     if not fam.has_noise_scale:
-        w = None
-        with _progress(f.size, progressbar) as bar:
-            for k in range(f.size):
-                out = solve_penalty(lik, pens[k], w0=w)
-                w = out.coef
-                coefs[k] = w
-                kkts[k] = out.kkt_residual
-                if bar is not None:
-                    bar.update()
+        _warm_started(lik, pens, coefs, kkts, progressbar, None)
     elif base.kind == "ridge":
         spectrum = _ridge_points(lik, base, pens, coefs, kkts)
     else:
@@ -276,17 +268,8 @@ def map_path(
             for k in np.flatnonzero(kkts > KKT_TOL):
                 out = solve_penalty(lik, pens[k], w0=coefs[k])
                 coefs[k], kkts[k] = out.coef, out.kkt_residual
-        else:
-            ws = workspace(lik)
-            w = np.zeros(p)
-            with _progress(f.size, progressbar) as bar:
-                for k in range(f.size):
-                    out = solve_penalty(lik, pens[k], w0=w, _workspace=ws)
-                    w = out.coef
-                    coefs[k] = w
-                    kkts[k] = out.kkt_residual
-                    if bar is not None:
-                        bar.update()
+        else:  # one working set and factor for the path
+            _warm_started(lik, pens, coefs, kkts, progressbar, np.zeros(p), _workspace=workspace(lik))
     intercepts = np.array([lik.intercept(lik.scaled(c)) for c in coefs])
     if base.per_coefficient:  # no scikit-learn twin, and glmnet's needs a penalty.factor
         name, l1_ratio, alphas = None, None, f.copy()
@@ -341,6 +324,21 @@ def _ridge_points(
         l2u = (pk.l2 / d) / d
         kkts[k] = kkt_residual(u, residual_gradient(lik, u, l2u), 0.0, lik.q)
     return spectrum
+
+
+def _warm_started(
+    lik: Any, pens: list[Penalty], coefs: np.ndarray, kkts: np.ndarray, progressbar: bool,
+    w: np.ndarray | None, **kw: Any,
+) -> None:
+    """Each point into ``coefs`` and ``kkts`` by :func:`solve_penalty`, warm-started from
+    the last (the first from ``w``)."""
+    with _progress(len(pens), progressbar) as bar:
+        for k, pk in enumerate(pens):
+            out = solve_penalty(lik, pk, w0=w, **kw)
+            w = coefs[k] = out.coef
+            kkts[k] = out.kkt_residual
+            if bar is not None:
+                bar.update()
 
 
 def _progress(total: int, progressbar: bool) -> Any:
