@@ -20,7 +20,8 @@ skipped when p > 2n (it forms the p x p Hessian).
 
 Timing: after a warm-up (skglm and celer compile with numba / Cython on first use), ``--repeat``
 rounds each run ours and every peer once, in turn, so that each round's ratio is measured
-under the same machine load; a row prints the median times and the min / median / max of
+under the same machine load (each round starting one solver later, each call after a short
+pause: ``bench/_timing.py``); a row prints the median times and the min / median / max of
 the per-round ratio against the fastest peer (by median), and the run ends with a table of
 those ratios. A call slower than 5 s is timed in the first round only.
 
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import time
 import warnings
 
 import numpy as np
@@ -44,6 +44,7 @@ from sklearn.linear_model import LogisticRegression, PoissonRegressor
 import bayesreg
 from bayesreg.datafits import BernoulliDatafit, PoissonDatafit
 from bayesreg.map.prox_newton import certificate
+from _timing import round_order, timed
 
 TOLS = (1e-8, 1e-10, 1e-12)
 TARGET_CERT = 1e-10
@@ -88,12 +89,10 @@ def paired_times(fns: dict, repeat: int) -> dict[str, np.ndarray]:
     round only."""
     times: dict[str, list[float]] = {name: [] for name in fns}
     for r in range(repeat):
-        for name, fn in fns.items():
+        for name in round_order(list(fns), r):  # rotated, each call after a pause (_timing)
             if r and times[name][0] > SLOW_CALL:
                 continue
-            t0 = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t0)
+            times[name].append(timed(fns[name]))
     return {name: np.array(t) for name, t in times.items()}
 
 

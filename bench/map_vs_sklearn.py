@@ -4,7 +4,7 @@ For each design n x p in {2000x500, 300x3000, 200x10000, 20000x300} (AR(1) colum
 rho = 0.5, 10 true non-zeros) this times, interleaved (every solver once per round, so
 that the machine's load falls on all alike; each round starts one solver later, and each
 timed call follows a short pause, so that no solver pays for threads its predecessor left
-spinning):
+spinning: ``bench/_timing.py``):
 
 * Lasso at one penalty, alpha = 0.1 alpha_max: ``map_estimate`` with a Laplace prior
   versus scikit-learn's ``Lasso``, skglm's ``Lasso`` and celer's ``Lasso``;
@@ -31,7 +31,6 @@ Usage: ``python bench/map_vs_sklearn.py [--repeat 7] [--quick] [--only lasso,pat
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 from collections.abc import Callable
 
@@ -39,6 +38,7 @@ import numpy as np
 from sklearn.linear_model import ElasticNet, Lasso, Ridge, enet_path, lasso_path
 
 import bayesreg
+from _timing import round_order, timed
 from bayesreg.convert import from_sklearn
 from bayesreg.datafits import GaussianDatafit
 from bayesreg.map.kkt import kkt_residual
@@ -73,29 +73,19 @@ def make_design(n: int, p: int, seed: int = 0, k: int = 10) -> tuple[np.ndarray,
     return X, X @ w + rng.standard_normal(n)
 
 
-#: idle time before each timed call (s): threads a solver leaves spinning (celer's OpenMP
-#: team, OpenBLAS workers) otherwise slow whichever solver runs next by 1.5-2.5x
-SETTLE = 0.3
-
-
 def interleaved(fns: dict[str, Callable[[], object]], repeat: int, slow: float):
     """Wall times of each function over ``repeat`` rounds, one call of each per round
     (after an untimed warm-up call, which also gives the answer and compiles skglm's
-    kernels; a function slower than ``slow`` seconds in the first round runs only once).
-    Each round starts one function later than the last (no function always follows the
-    same one) and every timed call follows a :data:`SETTLE` pause."""
+    kernels; a function slower than ``slow`` seconds in the first round runs only once),
+    in :mod:`_timing`'s rotated rounds, each call after its settle pause."""
     times: dict[str, list[float]] = {k: [] for k in fns}
     answers = {k: f() for k, f in fns.items()}
     once = set()
-    names = list(fns)
     for r in range(repeat):
-        for k in names[r % len(names):] + names[: r % len(names)]:
+        for k in round_order(list(fns), r):
             if k in once:
                 continue
-            time.sleep(SETTLE)
-            t0 = time.perf_counter()
-            fns[k]()
-            times[k].append(time.perf_counter() - t0)
+            times[k].append(timed(fns[k]))
             if r == 0 and times[k][-1] > slow:
                 once.add(k)
     return {k: np.array(v) for k, v in times.items()}, answers
