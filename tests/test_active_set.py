@@ -309,3 +309,52 @@ def test_path_progress_bar_counts_every_point_and_changes_nothing(shape, family,
     shown = bayesreg.map_path(X, y, bayesreg.Laplace(0.5), n_points=12, progressbar=True, **kw)
     np.testing.assert_array_equal(plain.coefs, shown.coefs)
     assert "12/12" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("case", ["lasso", "elastic-net", "unpenalised", "weights", "warm"])
+def test_small_one_penalty_solves_take_the_compiled_gram_run(case, monkeypatch):
+    """n >= p and a cheap Gram matrix: one penalty is solved by the compiled run and
+    certified from the residuals; the same zeros and coefficients as the active-set
+    iterations (the route switched off), each certified."""
+    X, y = _design(200, 30, k=8, seed=9)
+    prior, kw = bayesreg.Laplace(0.3), {}
+    if case == "elastic-net":
+        prior = bayesreg.ElasticNet(0.3, 1.5)
+    elif case == "unpenalised":
+        prior = bayesreg.Laplace(np.r_[np.inf, np.full(29, 0.3)])
+    elif case == "weights":
+        kw = {"sample_weight": np.random.default_rng(3).uniform(0.2, 2.0, 200)}
+    lik = GaussianDatafit(X, y, kw.get("sample_weight"), True, equilibrate=True)
+    pen = prior.penalty(1.0)
+    d = lik.column_scale
+    l1, l2 = np.broadcast_to(pen.l1, d.shape) / d, np.broadcast_to(pen.l2, d.shape) / d**2
+    w0 = None
+    if case == "warm":  # a warm start elsewhere: the same answer
+        w0 = active_set.solve_l1(GaussianDatafit(X, y, None, True, equilibrate=True), 2 * l1, l2).coef
+    runs = []
+    real = active_set.solve_l1_path
+    monkeypatch.setattr(active_set, "solve_l1_path", lambda *a, **k: runs.append(1) or real(*a, **k))
+    fast = active_set.solve_l1(lik, l1, l2, w0=w0)
+    assert runs == [1]
+    monkeypatch.setattr(active_set, "GRAM_SOLVE_FLOPS", 0.0)
+    slow = active_set.solve_l1(GaussianDatafit(X, y, kw.get("sample_weight"), True, equilibrate=True), l1, l2)
+    assert runs == [1]  # the switched-off route did not run
+    assert fast.kkt_residual <= 1e-13 and slow.kkt_residual <= 1e-13
+    ref = kkt_residual(fast.coef, residual_gradient(lik, fast.coef, l2), l1, lik.q)
+    assert fast.kkt_residual == pytest.approx(ref, rel=1e-6, abs=1e-16)
+    np.testing.assert_array_equal(fast.coef == 0, slow.coef == 0)
+    np.testing.assert_allclose(fast.coef, slow.coef, rtol=1e-10, atol=1e-12)
+
+
+def test_a_small_solve_failing_its_certificate_goes_to_the_active_set_iterations(monkeypatch):
+    X, y = _design(150, 12, k=5, seed=1)
+    lik = GaussianDatafit(X, y, None, True, equilibrate=True)
+    iterations = []
+    real = active_set._solve_l1
+    monkeypatch.setattr(active_set, "_solve_l1", lambda *a: iterations.append(1) or real(*a))
+    monkeypatch.setattr(active_set, "residual_certificates", lambda lik, U, l1, l2: np.ones(len(U)))
+    top = float(np.abs(lik.q).max())
+    out = active_set.solve_l1(lik, 0.1 * top, 0.0)
+    assert iterations == [1] and out.kkt_residual <= 1e-13
+    ref = Lasso(alpha=0.1 * top / 150, tol=1e-14, max_iter=100_000).fit(lik.A, lik.b).coef_
+    np.testing.assert_allclose(out.coef, ref, rtol=1e-7, atol=1e-9)
