@@ -14,6 +14,7 @@ import pytest
 from sklearn.linear_model import Lasso
 
 import bayesreg
+from bayesreg.convert import from_sklearn
 from bayesreg.datafits import GaussianDatafit
 from bayesreg.map import active_set
 from bayesreg.map._stable import residual_gradient
@@ -358,3 +359,20 @@ def test_a_small_solve_failing_its_certificate_goes_to_the_active_set_iterations
     assert iterations == [1] and out.kkt_residual <= 1e-13
     ref = Lasso(alpha=0.1 * top / 150, tol=1e-14, max_iter=100_000).fit(lik.A, lik.b).coef_
     np.testing.assert_allclose(out.coef, ref, rtol=1e-7, atol=1e-9)
+
+
+def test_small_wide_problems_take_the_compiled_run_and_match_scikit_learn(monkeypatch):
+    """p > n with a cheap Gram matrix: the compiled run, whose support solves the rank may
+    not carry (handed to the active-set iterations), gives scikit-learn's Lasso at a tight
+    tolerance, zeros included, certified."""
+    X, y = _design(40, 120, k=6, seed=13)
+    runs = []
+    real = active_set.solve_l1_path
+    monkeypatch.setattr(active_set, "solve_l1_path", lambda *a, **k: runs.append(1) or real(*a, **k))
+    for alpha in (0.3, 0.03, 0.003):
+        res = bayesreg.map_estimate(X, y, from_sklearn(Lasso(alpha=alpha), sigma=1.0, n_samples=40), sigma=1.0)
+        ref = Lasso(alpha=alpha, tol=1e-14, max_iter=1_000_000).fit(X, y).coef_
+        assert res.kkt_residual <= 1e-13
+        np.testing.assert_array_equal(res.coef == 0, np.abs(ref) < 1e-9)
+        np.testing.assert_allclose(res.coef, ref, rtol=1e-6, atol=1e-8)
+    assert len(runs) == 3
