@@ -412,7 +412,7 @@ try:
                         sampler="gibbs", progressbar=False)
 except KeyboardInterrupt:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent keeps signalling until we exit
-    chains = [t.name for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor")]
+    chains = [t.name for t in threading.enumerate() if t.name.startswith("bayesreg-gibbs")]
     print(f"interrupted after {time.perf_counter() - t0:.1f} s; chain threads left {len(chains)}", flush=True)
     sys.exit(7)
 sys.exit(3)
@@ -482,3 +482,47 @@ def test_badly_scaled_column(regression_data):
     mu, sd, _, _ = _conjugate(X, y, 1.0, 0.5)
     assert np.all(np.abs(coef.mean(axis=0) - mu) < 4 * sd / math.sqrt(coef.shape[0]))
     np.testing.assert_allclose(coef.std(axis=0), sd, rtol=0.1)
+
+
+def test_join_waits_for_a_chain_thread_the_pool_never_recorded():
+    """An interrupt inside ``submit`` can leave a started thread out of the pool's records;
+    the join still waits for every thread named for the pool, and the chains' threads carry
+    that name."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bayesreg.mcmc.backends.gibbs import _join
+
+    stop = threading.Event()
+    pool = ThreadPoolExecutor(1, thread_name_prefix="bayesreg-gibbs-test")
+    names = []
+    pool.submit(lambda: names.append(threading.current_thread().name) or stop.wait(5.0))
+    # it finishes its sweep 0.5 s after the pool's own thread
+    orphan = threading.Thread(target=lambda: stop.wait(5.0) and time.sleep(0.5), name="bayesreg-gibbs-test_9")
+    orphan.start()
+    threading.Timer(0.3, stop.set).start()
+    t0 = time.monotonic()
+    _join(pool, stop, "bayesreg-gibbs-test")
+    assert not orphan.is_alive() and 0.75 < time.monotonic() - t0 < 4.5
+    assert names == ["bayesreg-gibbs-test_0"]
+
+
+def test_gibbs_chains_run_on_threads_named_for_their_pool(monkeypatch):
+    """The interrupt test counts threads by this name: the chains must really carry it."""
+    import threading
+
+    from bayesreg.mcmc import gibbs_sweep
+
+    seen = set()
+    real = gibbs_sweep.GibbsChain.run
+
+    def run(self, *a, **k):
+        seen.add(threading.current_thread().name.rsplit("_", 1)[0][:14])
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(gibbs_sweep.GibbsChain, "run", run)
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((30, 4)), rng.standard_normal(30)
+    br.sample_posterior(X, y, br.Laplace(1.0), sigma=1.0, sampler="gibbs", draws=20, tune=10,
+                        chains=2, progressbar=False)
+    assert seen == {"bayesreg-gibbs"}

@@ -38,6 +38,7 @@ Options (``sample_posterior(..., sampler="gibbs", **options)``):
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
@@ -190,40 +191,50 @@ def sample(
 
     bar = tqdm(total=chains * (draws + tune), disable=not progressbar, desc="Gibbs", unit="sweep")
     shown = 0
-    pool = ThreadPoolExecutor(workers)
+    prefix = f"bayesreg-gibbs-{next(_POOLS)}"
+    pool = ThreadPoolExecutor(workers, thread_name_prefix=prefix)
     try:
         with threadpool_limits(limits=blas_threads, user_api="blas"):
             futures = [pool.submit(run, k) for k in range(chains)]
-            try:
-                pending = set(futures)
-                while pending:
-                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
-                    total = sum(done)
-                    bar.update(total - shown)
-                    shown = total
-                    for f in finished:
-                        if f.exception() is not None:
-                            raise f.exception()  # type: ignore[misc]
-            except BaseException:
-                stop.set()  # every chain stops at its next sweep
-                raise
+            pending = set(futures)
+            while pending:
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_EXCEPTION)
+                total = sum(done)
+                bar.update(total - shown)
+                shown = total
+                for f in finished:
+                    if f.exception() is not None:
+                        raise f.exception()  # type: ignore[misc]
             results = [f.result() for f in futures]
+    except BaseException:
+        # every chain stops at its next sweep, also one whose thread was starting when the
+        # interrupt came (inside ``submit``: a thread the pool has not recorded yet)
+        stop.set()
+        raise
     finally:
-        _join(pool, stop)
+        _join(pool, stop, prefix)
         bar.close()
     return _tree(results, problem, chain)
 
 
-def _join(pool: ThreadPoolExecutor, stop: threading.Event) -> None:
+#: numbers the chain pools (their threads are named ``bayesreg-gibbs-<k>_<i>``)
+_POOLS = itertools.count()
+
+
+def _join(pool: ThreadPoolExecutor, stop: threading.Event, prefix: str) -> None:
     """Join the chains' threads, even if a second Ctrl-C arrives while they finish.
 
     A chain ends within one sweep of ``stop`` being set, so the join is short; an interrupt
     that lands during it must not abandon running threads (the first exception is still the
-    one that propagates).
+    one that propagates). Every thread named for this pool is joined, also one started by an
+    interrupted ``submit`` before the pool recorded it.
     """
     while True:
         try:
             pool.shutdown(wait=True, cancel_futures=True)
+            for t in threading.enumerate():
+                if t.name.startswith(prefix + "_") and t is not threading.current_thread():
+                    t.join()
             return
         except KeyboardInterrupt:
             stop.set()
