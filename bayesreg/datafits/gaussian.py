@@ -99,7 +99,7 @@ class GaussianDatafit(Datafit):
         return check_sigma(sigma) ** 2
 
     @property
-    def _compiled(self) -> bool:
+    def _compiled_passes(self) -> bool:
         """Whether the moments and the whitening are compiled passes (a row-major design
         to be equilibrated: :mod:`bayesreg.datafits._whiten_kernel`)."""
         return self.equilibrate and self.X.flags.c_contiguous and self.X.size > 0
@@ -119,7 +119,7 @@ class GaussianDatafit(Datafit):
         the entrywise check, which also lets through finite entries whose sums overflow)."""
         from bayesreg._validation import check_X
 
-        if self._compiled:
+        if self._compiled_passes:
             mean, m2 = self._moments
             if np.isfinite(mean).all() and np.isfinite(m2).all():
                 return
@@ -130,7 +130,7 @@ class GaussianDatafit(Datafit):
         if not self.fit_intercept:
             return np.zeros(self.n_features), 0.0
         sw = self.sample_weight
-        x_mean = self._moments[0] if self._compiled else np.average(self.X, axis=0, weights=sw)
+        x_mean = self._moments[0] if self._compiled_passes else np.average(self.X, axis=0, weights=sw)
         y_mean = float(np.average(self.y, weights=sw))
         return x_mean, y_mean
 
@@ -162,7 +162,7 @@ class GaussianDatafit(Datafit):
         # temporary costs several passes over X: its page faults and its writes); a
         # row-major design to be equilibrated in two compiled passes
         x_mean = self._offsets[0]
-        if self._compiled:
+        if self._compiled_passes:
             fused = self._whitened_compiled(x_mean)
             if fused is not None:
                 return fused
