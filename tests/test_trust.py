@@ -178,6 +178,35 @@ def test_rescaling_columns_rescales_the_path(prior, fit_intercept):
         assert res.kkt_residuals.max() < 1e-10
 
 
+@pytest.mark.parametrize("prior", PRIORS, ids=lambda p: type(p).__name__)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_rescaling_columns_and_the_target_rescale_the_gram_path(prior, fit_intercept):
+    """n >= p: the path's compiled run from the Gram matrix. Columns rescaled with their
+    prior scales, or y with σ and the prior (exact powers of two), change nothing but units."""
+    X, y = _problem(5, n=80, p=12)
+    X[:, 1] = X[:, 0] + 0.1 * X[:, 1]  # correlated: coordinates enter and leave
+    f = np.geomspace(3.0, 0.01, 15)
+    base = bayesreg.map_path(X, y, prior, sigma=1.0, fit_intercept=fit_intercept, factors=f)
+    top = np.abs(base.coefs).max()
+    for exponent in (8, -150, 150):
+        c = _column_scales("spread", exponent, X.shape[1], exact=False)
+        res = bayesreg.map_path(
+            X * c, y, _matched(prior, c), sigma=1.0, fit_intercept=fit_intercept, factors=f
+        )
+        assert np.abs(res.coefs * c - base.coefs).max() <= 1e-10 * top
+        assert np.array_equal(res.coefs != 0, base.coefs != 0)
+        assert res.kkt_residuals.max() < 1e-10
+    for k in (-40, 40):
+        c = 2.0**k
+        res = bayesreg.map_path(
+            X, y * c, _matched(prior, np.full(X.shape[1], 1.0 / c)), sigma=c,
+            fit_intercept=fit_intercept, factors=f,
+        )
+        assert np.abs(res.coefs / c - base.coefs).max() <= 1e-10 * top
+        assert np.array_equal(res.coefs != 0, base.coefs != 0)
+        np.testing.assert_allclose(res.kkt_residuals, base.kkt_residuals, rtol=0, atol=1e-13)
+
+
 def _exact_ridge(X, y, l2, fit_intercept):
     """The Ridge solution of the floating-point data in exact rational arithmetic."""
     from fractions import Fraction

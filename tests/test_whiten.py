@@ -13,7 +13,7 @@ from bayesreg.datafits import GaussianDatafit
 def _both(X, y, sw, fit_intercept):
     fused = GaussianDatafit(X, y, sw, fit_intercept, equilibrate=True)
     plain = GaussianDatafit(X, y, sw, fit_intercept, equilibrate=True)
-    plain._whitened_compiled = lambda mean: None  # numpy's centred copy and scaling
+    plain._whitened_compiled = lambda mean, root: None  # numpy's centred copy and scaling
     return fused._whitened, plain._whitened
 
 
@@ -83,7 +83,7 @@ def test_columns_outside_the_accurate_range_take_the_rescaling_path():
     X[:, 2] *= 1e-150  # and this one underflows
     y = rng.standard_normal(50)
     lik = GaussianDatafit(X, y, None, True, equilibrate=True)
-    assert lik._whitened_compiled(lik._offsets[0]) is None
+    assert lik._whitened_compiled(lik._offsets[0], None) is None
     np.testing.assert_allclose(np.linalg.norm(lik.A, axis=0), 1.0, rtol=1e-13)
     Xc = X - X.mean(axis=0)
     np.testing.assert_allclose(lik.column_scale / np.abs(Xc).max(axis=0),

@@ -161,31 +161,33 @@ class GaussianDatafit(Datafit):
         # one n x p array, written once and scaled in place (each extra full-size
         # temporary costs several passes over X: its page faults and its writes); a
         # row-major design to be equilibrated in two compiled passes
-        x_mean = self._offsets[0]
-        if self._compiled_passes:
-            fused = self._whitened_compiled(x_mean)
-            if fused is not None:
-                return fused
-        A = np.subtract(self.X, x_mean, order="K") if self.fit_intercept else None
+        x_mean = self._offsets[0]  # zeros without an intercept
         bc = self.y - self.y_offset if self.fit_intercept else self.y
-        if self.sample_weight is not None:
-            root = np.sqrt(self.sample_weight)
-            A = np.multiply(self.X if A is None else A, root[:, None], out=A, order="K")
+        root = None if self.sample_weight is None else np.sqrt(self.sample_weight)
+        if root is not None:
             bc = bc * root
+        bc = np.ascontiguousarray(bc)
+        if self._compiled_passes:
+            fused = self._whitened_compiled(x_mean, root)
+            if fused is not None:
+                return fused[0], bc, fused[1]
+        A = np.subtract(self.X, x_mean, order="K") if self.fit_intercept else None
+        if root is not None:
+            A = np.multiply(self.X if A is None else A, root[:, None], out=A, order="K")
         d = np.ones(self.n_features)
         if self.equilibrate:
             d = _column_norms(self.X if A is None else A)
             A = np.divide(self.X if A is None else A, d, out=A, order="K")
-        return (self.X if A is None else A), np.ascontiguousarray(bc), d
+        return (self.X if A is None else A), bc, d
 
-    def _whitened_compiled(self, x_mean: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """:attr:`_whitened` by :mod:`bayesreg.datafits._whiten_kernel`; None where a column's
-        sum of squares is outside the range where it is accurate (:func:`_column_norms`),
-        where :math:`1/d_j` is also a normal number."""
+    def _whitened_compiled(
+        self, x_mean: np.ndarray, root: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """``(A, d)`` of :attr:`_whitened` by :mod:`bayesreg.datafits._whiten_kernel`; None
+        where a column's sum of squares is outside the range where it is accurate
+        (:func:`_column_norms`), where :math:`1/d_j` is also a normal number."""
         from bayesreg.datafits._whiten_kernel import write_whitened
 
-        mean = x_mean if self.fit_intercept else np.zeros(self.n_features)
-        root = np.empty(0) if self.sample_weight is None else np.sqrt(self.sample_weight)
         m, ss = self._moments
         if not self.fit_intercept:  # sums of squares about 0
             ss = ss + self.weight_sum * m * m
@@ -194,11 +196,8 @@ class GaussianDatafit(Datafit):
         d = np.sqrt(ss)
         d = np.where(d > 0, d, 1.0)
         A = np.empty_like(self.X)
-        write_whitened(self.X, mean, root, 1.0 / d, A)
-        bc = self.y - self.y_offset if self.fit_intercept else self.y
-        if self.sample_weight is not None:
-            bc = bc * root
-        return A, np.ascontiguousarray(bc), d
+        write_whitened(self.X, x_mean, np.empty(0) if root is None else root, 1.0 / d, A)
+        return A, d
 
     @property
     def A(self) -> np.ndarray:

@@ -12,8 +12,8 @@ import numpy as np
 from scipy import linalg
 
 __all__ = [
-    "KKT_TOL", "callers_blas_threads", "on_one_blas_thread", "single_threaded_blas", "well_pivoted",
-    "pos_solve",
+    "KKT_TOL", "callers_blas_threads", "factor_rcond", "on_one_blas_thread", "single_threaded_blas",
+    "well_pivoted", "pos_solve",
 ]
 
 KKT_TOL = 1e-13
@@ -33,9 +33,10 @@ def single_threaded_blas() -> Iterator[None]:
     machine far more: with the two cores shared, a 2-thread OpenBLAS takes ~25 ms for a
     matrix-vector product with a 2000 x 500 design that one thread does in 0.2 ms.
     :func:`bayesreg.map_estimate` and :func:`bayesreg.map_path` run inside this context
-    (:func:`on_one_blas_thread`); their few large level-3 products (the Gram matrix, the
-    batched certificates of a path, a Ridge factorisation) are given back the caller's
-    threads by :func:`callers_blas_threads`. Nesting is cheap (~20 µs per entry).
+    (:func:`on_one_blas_thread`); their few large numpy products (the Gram matrix, the
+    batched certificates of a path, :math:`q`, a large design's residual gradient, a Ridge
+    kernel matrix) are given back the caller's threads by :func:`callers_blas_threads`.
+    Nesting is cheap (~20 µs per entry).
     """
     global _BLAS_CONTROLLER
     if _BLAS_CONTROLLER is None:
@@ -95,6 +96,13 @@ def well_pivoted(L: np.ndarray) -> bool:
     return bool(d.size == 0 or d.min() > _PIVOT * max(d.max(), 1e-300))
 
 
+def factor_rcond(upper: np.ndarray, anorm: float) -> float:
+    """LAPACK's (``dpocon``) reciprocal condition estimate of the SPD matrix of 1-norm
+    ``anorm`` whose upper Cholesky factor is ``upper`` (0 if LAPACK refuses)."""
+    est, info = linalg.lapack.dpocon(upper, anorm)
+    return float(est) if info == 0 else 0.0
+
+
 def pos_solve(
     H: np.ndarray, rhs: np.ndarray, *, definite: bool = False, with_rcond: bool = False
 ) -> np.ndarray | tuple[np.ndarray, float]:
@@ -125,9 +133,8 @@ def pos_solve(
         anorm = float(np.abs(Hs).sum(axis=0).max()) if with_rcond else 0.0
         # factored in place when definite (no least-squares fall-back needs Hs then)
         c, low = linalg.cho_factor(Hs, check_finite=False, overwrite_a=definite)
-        if with_rcond:
-            est, info = linalg.lapack.dpocon(c if not low else c.T, anorm)
-            rcond = float(est) if info == 0 and (diag > 0).all() else 0.0
+        if with_rcond and (diag > 0).all():
+            rcond = factor_rcond(c if not low else c.T, anorm)
         if definite or well_pivoted(c):
             z = linalg.cho_solve((c, low), rs, check_finite=False)
             z = z * (scale if z.ndim == 1 else scale[:, None])

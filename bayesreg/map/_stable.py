@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from bayesreg.map._linalg import callers_blas_threads
+from bayesreg.map._linalg import callers_blas_threads, factor_rcond
 
 __all__ = ["RCOND_MIN", "jacobi_rcond", "residual_gradient", "solve_support", "solve_ridge_qr",
            "refine_l1"]
@@ -59,14 +59,12 @@ def jacobi_rcond(H: np.ndarray, factor: tuple[np.ndarray, np.ndarray] | None = N
     anorm = float(np.abs(Hs).sum(axis=0).max())
     if factor is not None:
         L, perm = factor
-        rcond, info = linalg.lapack.dpocon((L * s[perm][:, None]).T, anorm)  # upper factor
-        return float(rcond) if info == 0 else 0.0
+        return factor_rcond((L * s[perm][:, None]).T, anorm)  # upper factor
     try:
         c = linalg.cholesky(Hs, lower=False, check_finite=False)
     except linalg.LinAlgError:
         return 0.0
-    rcond, info = linalg.lapack.dpocon(c, anorm)
-    return float(rcond) if info == 0 else 0.0
+    return factor_rcond(c, anorm)
 
 
 def residual_gradient(lik, w: np.ndarray, l2: float | np.ndarray = 0.0) -> np.ndarray:

@@ -40,9 +40,11 @@ on it only (:class:`_WorkingSet`), and one outer iteration is
    (so it grows geometrically from a cold start and by a few along a path).
 
 A cold solve at 0.1 of the zero-threshold penalty takes 2-5 outer iterations. Where the
-datafit already holds :math:`Q` (paths with ``n >= p``) the working set is every feature
-and the gradients come from :math:`Q`; the path certifies its points afterwards, from the
-residuals where the Gram form could be off (:func:`residual_certificates`).
+datafit holds :math:`Q` (paths with ``n >= p``, small problems) the points are solved by a
+compiled run from :math:`Q` (:func:`solve_l1_path`), these iterations (working set: every
+feature, gradients from :math:`Q`) taking any point it does not settle, and the points are
+certified afterwards from the residuals where the Gram form could be off
+(:func:`residual_certificates`).
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ class _WorkingSet:
     (:func:`bayesreg.map._stable.residual_gradient`), so the certificate is honest and free.
     With ``from_residual=False`` (a formed Gram matrix only) it is :math:`Qw - q` instead,
     no pass over :math:`A`; the caller then certifies from the residual itself
-    (:func:`residual_certificates`, all the points of a path in two matrix products).
+    (:func:`residual_certificates`, the points of a path in blocks of matrix products).
     """
 
     def __init__(self, lik: GaussianDatafit, from_residual: bool = True) -> None:
@@ -626,7 +628,6 @@ def solve_l1(
     tol: float = KKT_TOL,
     max_iter: int = 10_000,
     _workspace: tuple[_WorkingSet, _CholeskyCache] | None = None,
-    _compiled: bool = True,
 ) -> SolverOutput:
     r"""Exact minimiser of :math:`F` (module docstring) with L1 weights not all zero.
 
@@ -634,8 +635,8 @@ def solve_l1(
     formed) is solved by the compiled run
     of :func:`solve_l1_path` from its Gram matrix and certified from the residuals; the
     Python-level iterations cost more than the arithmetic there (200 × 50: 1.7 ms against
-    0.3 ms). A point whose certificate fails, and every other problem, goes to the
-    active-set iterations.
+    0.3 ms). A point whose certificate fails, every other problem, and every solve given a
+    ``_workspace`` (a path's) go to the active-set iterations.
 
     Parameters
     ----------
@@ -655,7 +656,8 @@ def solve_l1(
     l2v = _as_penalty_vector(l2, p, "l2")
     if not (l1v >= 0).all() or not (l2v >= 0).all() or not (l1v > 0).any():
         raise ValueError("the L1 solver needs l1 >= 0 and l2 >= 0 with some l1 > 0")
-    if _compiled and _workspace is None and _gram_solve_pays(lik):
+    # a lone solve (a path's points and re-solves bring their workspace)
+    if _workspace is None and _gram_solve_pays(lik):
         with single_threaded_blas():
             U = solve_l1_path(lik, l1v[None, :], l2v[None, :], tol=tol, max_iter=max_iter, w0=w0)
             cert = float(residual_certificates(lik, U, l1v[None, :], l2v[None, :])[0])

@@ -265,8 +265,8 @@ def map_path(
                 U = solve_l1_path(lik, L1, L2, progress=bar)
             coefs[:] = U / d
             kkts[:] = residual_certificates(lik, U, L1, L2)
-            for k in np.flatnonzero(kkts > KKT_TOL):  # not by the same compiled run again
-                out = solve_penalty(lik, pens[k], w0=coefs[k], _compiled=False)
+            for k in np.flatnonzero(kkts > KKT_TOL):  # a workspace: not the compiled run again
+                out = solve_penalty(lik, pens[k], w0=coefs[k], _workspace=workspace(lik))
                 coefs[k], kkts[k] = out.coef, out.kkt_residual
         else:  # one working set and factor for the path
             _warm_started(lik, pens, coefs, kkts, progressbar, np.zeros(p), _workspace=workspace(lik))
